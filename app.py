@@ -1,0 +1,29 @@
+"""Voice Clone Studio: read settings, build the backends and the Blocks, launch.
+
+`python app.py` serves on 127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT override).
+Importing this module builds the page but starts nothing, so tests and Spaces can import `demo`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine at start-up
+
+from components.wiring import build_app  # noqa: E402
+from components.settings import Settings  # noqa: E402
+
+settings = Settings.from_env()
+demo, service = build_app(settings)
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from components.secrets import install_log_redaction
+    from components.ui import launch_options
+
+    install_log_redaction()
+    demo.launch(prevent_thread_lock=True, **launch_options(settings))
+    # Load the offline voice in the background once the page is up: the first visitor never waits for it.
+    service.backends["local"].engine.start_warmup()
+    demo.block_thread()

@@ -1,0 +1,1 @@
+"""Voice Clone Studio components: one job per module (see DESIGN.md)."""

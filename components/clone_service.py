@@ -1,0 +1,156 @@
+"""One click, start to finish: validate the inputs, prepare the reference, pick a backend, run it.
+
+No gradio here: ui.py wraps `CloneService.run()` and turns VoiceCloneError into gr.Error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.backends import (
+    OFFLINE,
+    Backend,
+    CloneRequest,
+    CloneResult,
+    PartialAudio,
+    Progress,
+    _no_progress,
+    choose,
+)
+from components.errors import InputError
+from components.output_files import OutputFiles
+from components.rate_limit import RateLimiter
+from components.reference_audio import PreparedReference, prepare
+from components.secrets import register_secret
+from components.settings import EMOTIONS, LANGUAGES, TIERS, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CloneOutcome:
+    """A finished generation plus what the details panel shows."""
+
+    result: CloneResult
+    reference: PreparedReference | None
+    details: str
+
+
+def normalise_choice(value: str | None, choices: tuple[str, ...], default: str, what: str) -> str:
+    """Accept 'German', ' german ' or '' (-> default); reject anything else with the valid list."""
+    cleaned = (value or "").strip().lower() or default
+    if cleaned not in choices:
+        raise InputError(f"Unknown {what} {value!r}. Choose one of: {', '.join(choices)}.")
+    return cleaned
+
+
+class CloneService:
+    """Holds the injected backends; shared by all visitors, keeps no per-visitor state."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backends: Mapping[str, Backend],
+        outputs: OutputFiles,
+        *,
+        prepare_reference: Callable[..., PreparedReference] = prepare,
+        rate_limiter: RateLimiter | None = None,
+    ):
+        self.settings = settings
+        self.backends = dict(backends)
+        self.outputs = outputs
+        self.prepare_reference = prepare_reference
+        self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit_per_minute)
+
+    def check_reference(self, path: str | Path) -> PreparedReference:
+        """Prepare (cached by content) so the UI can show the report before Generate."""
+        return self.prepare_reference(
+            path, target_rate=self.settings.target_rate, max_upload_mb=self.settings.max_upload_mb
+        )
+
+    def run(
+        self,
+        *,
+        text: str,
+        reference: str | Path | None,
+        voice_id: str = "",
+        language: str = "english",
+        emotion: str = "neutral",
+        backend: str = "auto",
+        api_key: str = "",
+        tier: str = "",
+        temp_links: bool = False,
+        visitor: str = "anonymous",
+        progress: Progress = _no_progress,
+    ) -> Iterator[PartialAudio | CloneOutcome]:
+        """Yield partial audio (offline, sentence by sentence) and finally a CloneOutcome."""
+        started = time.monotonic()
+        text = (text or "").strip()
+        if not text:
+            raise InputError("Type the text the voice should say (the text box is empty).")
+        if len(text) > self.settings.max_text_chars:
+            raise InputError(
+                f"The text is {len(text)} characters; the limit is {self.settings.max_text_chars}. "
+                "Shorten it, or split it into several clips."
+            )
+        language = normalise_choice(language, LANGUAGES, "english", "language")
+        emotion = normalise_choice(emotion, EMOTIONS, "neutral", "emotion")
+        tier = normalise_choice(tier, TIERS, self.settings.tier, "API tier")
+        voice_id = (voice_id or "").strip()
+        register_secret(api_key or "")
+        name, key = choose(self.settings, backend, api_key or "")
+        if name not in self.backends:
+            raise InputError(f"The {name} backend is not available on this server. Choose another backend.")
+        self.rate_limiter.check(visitor)
+
+        prepared = None
+        if reference:
+            progress(0.02, "Checking your voice sample…")
+            prepared = self.check_reference(reference)
+        prepared_at = time.monotonic()
+        request = CloneRequest(
+            text=text, language=language, emotion=emotion, reference=prepared, voice_id=voice_id,
+            api_key=key, tier=tier, temp_links=bool(temp_links),
+        )
+        chosen = self.backends[name]
+        stream = getattr(chosen, "stream", None)
+        items = stream(request, progress) if stream else iter([chosen.generate(request, progress)])
+        for item in items:
+            if isinstance(item, PartialAudio):
+                yield item
+                continue
+            timings = (("prepare", prepared_at - started), *item.timings, ("total", time.monotonic() - started))
+            log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
+            yield CloneOutcome(item, prepared, render_details(item, prepared, language, emotion, timings))
+
+
+def render_details(
+    result: CloneResult,
+    reference: PreparedReference | None,
+    language: str,
+    emotion: str,
+    timings: tuple[tuple[str, float], ...],
+) -> str:
+    """The details panel: backend, what was done to the reference, job id, timings (markdown)."""
+    label = "offline engine (runs on this server)" if result.backend == OFFLINE else "ModelsLab API"
+    lines = [f"**Backend:** {result.backend} · {label}"]
+    lines.append(f"**Language:** {language.title()} · **Emotion:** {emotion}")
+    if result.job_id:
+        lines.append(f"**Job id:** `{result.job_id}`")
+    if reference is not None:
+        lines.append(
+            f"**Reference:** {reference.source} → {reference.sample_rate / 1000:g} kHz mono WAV, "
+            f"{reference.duration_s:.1f} s of speech"
+        )
+        lines.extend(f"- {sentence}" for sentence in reference.report)
+    else:
+        lines.append("**Reference:** none given")
+    lines.extend(result.notes)
+    shown = " · ".join(f"{step} {seconds:.2f} s" for step, seconds in timings if step != "total")
+    total = dict(timings).get("total")
+    lines.append(f"**Timings:** {shown}" + (f" · **total {total:.2f} s**" if total is not None else ""))
+    return "\n\n".join(lines)

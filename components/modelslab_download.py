@@ -1,0 +1,131 @@
+"""Download a finished ModelsLab result: first URL that answers, size-capped, audio-checked.
+
+Links come only from the API's response (never from a visitor), must be http(s), and https unless
+the API itself is plain http (a local emulator). A link that 404s right after the job finished is
+retried for a few seconds: "future links can appear before the object is readable".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from components.errors import DownloadError
+
+log = logging.getLogger(__name__)
+
+NOT_READY_GRACE_S = 8.0
+NOT_READY_PAUSE_S = 0.5
+CHUNK = 64 * 1024
+
+# Leading bytes of the audio containers an API could return.
+_AUDIO_MAGIC = (b"RIFF", b"ID3", b"OggS", b"fLaC", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9")
+
+
+def looks_like_audio(head: bytes) -> bool:
+    """True for WAV, MP3, OGG, FLAC, AAC/ADTS or MP4/M4A bytes."""
+    return head.startswith(_AUDIO_MAGIC) or head[4:8] == b"ftyp"
+
+
+class _NotReady(Exception):
+    """The link exists in the response but its object is not readable yet (404/403)."""
+
+
+class ResultDownloader:
+    """Fetches result audio with the poll session's retries, a size cap and a content check."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float],
+        max_bytes: int,
+        allow_http: bool,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self._session = session
+        self._timeout = timeout
+        self._max_bytes = max_bytes
+        self._allow_http = allow_http
+        self._sleep = sleep
+        self._clock = clock
+
+    def allowed(self, url: str) -> bool:
+        scheme = urlsplit(url).scheme.lower()
+        return scheme == "https" or (scheme == "http" and self._allow_http)
+
+    def download(self, urls: Sequence[str], dest: Path, *, job_id: str | None = None) -> Path:
+        """Write the first URL that yields audio to `dest`; raise DownloadError naming the problem."""
+        job = f" for job {job_id}" if job_id else ""
+        usable = [url for url in urls if self.allowed(url)]
+        if not usable:
+            reason = "no download link" if not urls else "only links we do not trust (not https)"
+            raise DownloadError(f"ModelsLab finished{job} but sent {reason}. Try again.", job_id=job_id)
+        deadline = self._clock() + NOT_READY_GRACE_S
+        problems: dict[str, str] = {}
+        while True:
+            waiting = False
+            for url in usable:
+                try:
+                    self._fetch(url, dest)
+                    return dest
+                except _NotReady:
+                    waiting = True
+                    problems[url] = "not ready yet (404)"
+                except DownloadError as err:
+                    problems[url] = err.user_message
+            if not waiting or self._clock() >= deadline:
+                break
+            self._sleep(NOT_READY_PAUSE_S)
+        detail = next(iter(problems.values()), "no link answered")
+        raise DownloadError(
+            f"ModelsLab finished{job} but the audio could not be downloaded: {detail} "
+            "Try again in a minute.",
+            job_id=job_id,
+        )
+
+    def _fetch(self, url: str, dest: Path) -> None:
+        host = urlsplit(url).netloc
+        try:
+            with self._session.get(url, timeout=self._timeout, stream=True) as response:
+                if response.status_code in (403, 404):
+                    raise _NotReady()
+                if response.status_code >= 400:
+                    raise DownloadError(f"the link on {host} answered HTTP {response.status_code}.")
+                declared = int(response.headers.get("Content-Length") or 0)
+                if declared > self._max_bytes:
+                    raise DownloadError(f"the file is {declared / 1e6:.0f} MB, over the {self._cap_mb} MB cap.")
+                self._stream_to(response, dest, host)
+        except requests.exceptions.RequestException as err:
+            log.debug("download from %s failed: %s", host, type(err).__name__)
+            raise DownloadError(f"the link on {host} could not be reached.") from err
+
+    def _stream_to(self, response: requests.Response, dest: Path, host: str) -> None:
+        partial = dest.with_name(dest.name + ".part")
+        size = 0
+        try:
+            with open(partial, "wb") as out:
+                for chunk in response.iter_content(CHUNK):
+                    if size == 0 and chunk and not looks_like_audio(chunk[:12]):
+                        kind = "a web page" if chunk.lstrip()[:1] == b"<" else "something that is not audio"
+                        raise DownloadError(f"the link on {host} returned {kind}.")
+                    size += len(chunk)
+                    if size > self._max_bytes:
+                        raise DownloadError(f"the file is over the {self._cap_mb} MB cap.")
+                    out.write(chunk)
+            if size == 0:
+                raise DownloadError(f"the link on {host} returned an empty file.")
+            os.replace(partial, dest)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    @property
+    def _cap_mb(self) -> str:
+        return f"{self._max_bytes / 1e6:g}"

@@ -1,0 +1,39 @@
+"""Construct the real backends from Settings and hand them to the UI factory."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from components.backends import LocalBackend, ModelsLabBackend
+from components.clone_service import CloneService
+from components.local_engine import LocalEngine
+from components.modelslab import ModelsLabClient
+from components.output_files import OutputFiles
+from components.secrets import register_secret
+from components.settings import Settings
+from components.ui import build_demo, configure_queue
+
+
+def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> CloneService:
+    """The CloneService with both backends; the offline engine loads lazily on first use."""
+    register_secret(settings.api_key)
+    outputs = OutputFiles()
+    client = ModelsLabClient(
+        base_url=settings.base_url,
+        tier=settings.tier,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        job_deadline_s=settings.job_deadline_s,
+        max_download_bytes=int(settings.max_download_mb * 1024 * 1024),
+    )
+    backends = {
+        "modelslab": ModelsLabBackend(client, outputs),
+        "local": LocalBackend(engine or LocalEngine(), outputs),
+    }
+    return CloneService(settings, backends, outputs)
+
+
+def build_app(settings: Settings, *, engine: LocalEngine | None = None) -> tuple[gr.Blocks, CloneService]:
+    """The queued Blocks and the service behind it (app.py warms the offline engine after launch)."""
+    service = build_service(settings, engine=engine)
+    return configure_queue(build_demo(settings, service)), service
