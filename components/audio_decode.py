@@ -180,9 +180,18 @@ def _read_mono(path: Path, info, max_duration_s: float) -> np.ndarray:
                 raise _too_long((filled + n) / info.samplerate, max_duration_s)
             if filled + n > len(mono):
                 mono = np.resize(mono, min(limit, max(2 * len(mono), filled + n)))
-            np.mean(block[:n], axis=1, out=mono[filled : filled + n])
+            _downmix(block[:n], mono[filled : filled + n])
             filled += n
     return mono[:filled]
+
+
+def _downmix(block: np.ndarray, out: np.ndarray) -> None:
+    """Equal-weight mix of all channels into `out` (column adds: far faster than mean(axis=1))."""
+    np.copyto(out, block[:, 0])
+    for channel in range(1, block.shape[1]):
+        out += block[:, channel]
+    if block.shape[1] > 1:
+        out *= np.float32(1.0 / block.shape[1])
 
 
 # --- ffmpeg decoding ----------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def _parse_header(stderr: str, sniffed: str) -> _Header:
         seconds = int(h) * 3600 + int(m) * 60 + float(s)
     container_match = _INPUT_RE.search(stderr)
     return _Header(
-        container=sniffed if sniffed != "unknown" or not container_match else container_match[1],
+        container=container_match[1] if sniffed == "unknown" and container_match else sniffed,
         codec=audio[1] if audio else None,
         rate=int(audio[2]) if audio else None,
         channels=_channel_count(audio[3]) if audio else None,

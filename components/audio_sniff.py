@@ -30,10 +30,14 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),
-    (b"BM", "BMP"),
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
-    (b"\x00\x00\x01\x00", "ICO"),
+)
+_WEAK_MAGIC: tuple[tuple[bytes, str], ...] = (
+    # two-byte signatures: checked only after the text test, so "BMW..." stays a text file
+    (b"BM", "an image (BMP)"),
+    (b"\x00\x00\x01\x00", "an image (ICO)"),
+    (b"MZ", "a Windows program"),
 )
 _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
@@ -42,7 +46,6 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "a compressed (7-Zip) archive"),
     (b"Rar!", "a compressed (RAR) archive"),
     (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
     (b"MThd", "a MIDI file (musical notes, not a recording)"),
     (b"SQLite format 3", "a database file"),
 )
@@ -66,7 +69,7 @@ def sniff_container(head: bytes) -> str:
     if head[4:8] == b"ftyp":
         if head[8:12] in _IMAGE_BRANDS:
             raise _not_audio("an image (HEIC/AVIF photo)")
-        return "mp4"
+        return {b"M4A ": "m4a", b"M4B ": "m4a", b"qt  ": "mov"}.get(head[8:12], "mp4")
     for offset, magic, container in _AUDIO_MAGIC:
         if head[offset : offset + len(magic)] == magic:
             return container
@@ -83,6 +86,9 @@ def sniff_container(head: bytes) -> str:
     text_kind = _text_kind(head)
     if text_kind:
         raise _not_audio(text_kind)
+    for magic, what in _WEAK_MAGIC:
+        if head.startswith(magic):
+            raise _not_audio(what)
     return "unknown"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -59,11 +60,11 @@ class CloneResult:
 
 @dataclass(frozen=True, slots=True)
 class PartialAudio:
-    """The clip so far, for a player that should start before the whole text is spoken."""
+    """One finished sentence, so a streaming player can start before the whole text is spoken."""
 
     audio_path: Path
+    """A WAV holding just this sentence."""
     done_sentences: int
-    total_sentences: int
 
 
 class Backend(Protocol):
@@ -144,9 +145,12 @@ class LocalBackend:
 
     name = OFFLINE
 
-    def __init__(self, engine, outputs: OutputFiles):
+    def __init__(self, engine, outputs: OutputFiles, cpu_slots: int = 1):
         self.engine = engine
         self.outputs = outputs
+        # Synthesis is CPU-bound: on 2 cores, one job at a time keeps the web server and the
+        # network-bound ModelsLab jobs responsive; others wait here with a message.
+        self._slots = threading.BoundedSemaphore(cpu_slots)
 
     def stream(self, request: CloneRequest, progress: Progress = _no_progress) -> Iterator[PartialAudio | CloneResult]:
         """Yield the clip so far after each sentence, then the finished CloneResult."""
@@ -156,21 +160,25 @@ class LocalBackend:
                 "or run the setup command from the README."
             )
         started = time.monotonic()
-        progress(0.05, "Loading the offline voice…" if not self.engine.is_loaded() else "Speaking…")
-        writer = self.outputs.wav_writer()
-        first_audio = None
-        for count, chunk in enumerate(
-            self.engine.synthesize(
+        if not self._slots.acquire(blocking=False):
+            progress(None, "Waiting for the offline engine (another clip is being made)…")
+            self._slots.acquire()
+        try:
+            progress(0.05, "Loading the offline voice…" if not self.engine.is_loaded() else "Speaking…")
+            writer = self.outputs.wav_writer()
+            first_audio = None
+            chunks = self.engine.synthesize(
                 request.text, language=request.language, emotion=request.emotion, reference=request.reference
-            ),
-            start=1,
-        ):
-            writer.append(chunk.samples, chunk.sample_rate)
-            if first_audio is None:
-                first_audio = time.monotonic() - started
-            progress(None, f"Spoke sentence {count}…")
-            yield PartialAudio(writer.snapshot(), count, 0)
-        path = writer.finish()
+            )
+            for count, chunk in enumerate(chunks, start=1):
+                sentence_path = writer.append(chunk.samples, chunk.sample_rate)
+                if first_audio is None:
+                    first_audio = time.monotonic() - started
+                progress(None, f"Spoke sentence {count}…")
+                yield PartialAudio(sentence_path, count)
+            path = writer.finish()
+        finally:
+            self._slots.release()
         notes = [self.engine.voice_note(request.reference, request.language)]
         if request.voice_id and request.reference is None:
             notes.append("ModelsLab voice ids are not available offline; the built-in voice was used.")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from components.errors import (
@@ -42,6 +43,9 @@ FIRST_POLL_CAP_S = 10.0
 MAX_RETRY_AFTER_S = 60
 MAX_TRY_AGAIN_FAILURES = 3
 MAX_BODY_RATE_LIMIT_RETRIES = 2
+BODY_RATE_LIMIT_PAUSE_S = 5.0
+MAX_UNREADABLE_FETCHES = 3
+"""Unreadable fetch bodies (an HTML error page, truncated JSON) tolerated per job: fetch is safe to repeat."""
 USER_AGENT = "voice-clone-studio/1.0"
 
 
@@ -106,7 +110,8 @@ def submit_retry() -> Retry:
     """Submit: connection errors before the request was sent, and 429, nothing else."""
     return CappedRetry(
         total=4, connect=3, read=0, other=0, status=3, status_forcelist=(429,),
-        allowed_methods=None, backoff_factor=0.5, raise_on_status=False,
+        allowed_methods=None, backoff_factor=0.5, backoff_max=8, backoff_jitter=0.25,
+        raise_on_status=False,
     )
 
 
@@ -115,7 +120,7 @@ def poll_retry() -> Retry:
     return CappedRetry(
         total=5, connect=4, read=3, other=2, status=4,
         status_forcelist=(408, 429, 500, 502, 503, 504), allowed_methods=None,
-        backoff_factor=0.5, backoff_max=8, raise_on_status=False,
+        backoff_factor=0.5, backoff_max=8, backoff_jitter=0.25, raise_on_status=False,
     )
 
 
@@ -144,6 +149,8 @@ class ModelsLabClient:
         self._poll = poll_session or _session(poll_retry())
         self._sleep = sleep
         self._clock = clock
+        self.rate_limit_pause_s = BODY_RATE_LIMIT_PAUSE_S
+        """First wait after a legacy spam-filter body (doubles, capped at MAX_RETRY_AFTER_S)."""
         self.downloader = ResultDownloader(
             self._poll,
             timeout=self.timeout,
@@ -180,7 +187,7 @@ class ModelsLabClient:
             # The legacy spam-filter body arrives as status:error: no job exists, so waiting is safe.
             if state.is_rate_limit and attempt < MAX_BODY_RATE_LIMIT_RETRIES:
                 log.debug("submit: rate-limit body, attempt %d; waiting", attempt + 1)
-                self._sleep(min(5.0 * (attempt + 1), MAX_RETRY_AFTER_S))
+                self._sleep(min(self.rate_limit_pause_s * (attempt + 1), MAX_RETRY_AFTER_S))
                 continue
             break
         if state.status == "failed":
@@ -203,7 +210,7 @@ class ModelsLabClient:
         started = self._clock()
         deadline = started + self.job_deadline_s
         eta_at = started + job.eta_s if job.eta_s is not None else None
-        polls = tries_left = 0
+        polls = unreadable = 0
         tries_left = MAX_TRY_AGAIN_FAILURES
         first_wait = min(job.eta_s, FIRST_POLL_CAP_S) if job.eta_s is not None else POLL_INTERVAL_S
         next_poll = started + first_wait
@@ -224,7 +231,17 @@ class ModelsLabClient:
                 self._sleep(min(next_poll - now, POLL_INTERVAL_S, deadline - now))
                 continue
             polls += 1
-            state = self.fetch(job, api_key, tier)
+            try:
+                state = self.fetch(job, api_key, tier)
+            except ApiProtocolError as err:
+                unreadable += 1
+                if unreadable > MAX_UNREADABLE_FETCHES:
+                    raise _naming_job(err, job.job_id) from err
+                log.debug("fetch %s: unreadable body (%d), polling again", job.job_id, unreadable)
+                next_poll = self._clock() + POLL_INTERVAL_S
+                continue
+            except (ApiConnectionError, ApiServerError, ApiRateLimitError) as err:
+                raise _naming_job(err, job.job_id) from err
             next_poll = self._clock() + POLL_INTERVAL_S
             if state.eta_s is not None:
                 eta_at = self._clock() + state.eta_s
@@ -248,10 +265,13 @@ class ModelsLabClient:
     ) -> JobState:
         host = urlsplit(url).netloc
         try:
-            response = session.post(url, json=body, timeout=self.timeout)
+            try:
+                response = session.post(url, json=body, timeout=self.timeout)
+            except requests.exceptions.ConnectionError as err:
+                raise _unwrap_retried(err) from err
         except requests.exceptions.ConnectTimeout as err:
             raise ApiTimeoutError(
-                f"Could not connect to ModelsLab ({host}) within {self.timeout[0]:.0f} s. "
+                f"Could not connect to ModelsLab ({host}) within {self.timeout[0]:g} s. "
                 "Check the network, then try again."
             ) from err
         except requests.exceptions.ReadTimeout as err:
@@ -261,7 +281,7 @@ class ModelsLabClient:
                 else " Try again in a minute."
             )
             raise ApiTimeoutError(
-                f"ModelsLab ({host}) did not answer within {self.timeout[1]:.0f} s.{hint}"
+                f"ModelsLab ({host}) did not answer within {self.timeout[1]:g} s.{hint}"
             ) from err
         except requests.exceptions.RetryError as err:
             raise ApiServerError(
@@ -345,6 +365,30 @@ def _failure_error(state: JobState, api_key: str, *, stage: str, job_id: str | N
     return JobFailedError(
         f'ModelsLab {verb}{job_text}: "{message}". Check the inputs, then press Generate to try again.',
         server_message=state.message, job_id=job,
+    )
+
+
+def _unwrap_retried(err: requests.exceptions.ConnectionError) -> requests.exceptions.RequestException:
+    """After urllib3 used up its retries, requests reports every cause as ConnectionError; restore
+    the timeout kinds so the person is told "did not answer within N s" rather than "network error"."""
+    reason = err.args[0].reason if err.args and isinstance(err.args[0], MaxRetryError) else None
+    if isinstance(reason, ConnectTimeoutError) and not isinstance(reason, NewConnectionError):
+        return requests.exceptions.ConnectTimeout(*err.args, request=err.request)
+    if isinstance(reason, ReadTimeoutError):
+        return requests.exceptions.ReadTimeout(*err.args, request=err.request)
+    return err
+
+
+def _naming_job(err: ApiError, job_id: str | None) -> ApiError:
+    """The same error, its message extended with the job id so the person can fetch it later."""
+    if not job_id or job_id in err.user_message:
+        return err
+    message = (
+        f"{err.user_message} (While checking on job {job_id}: it may still finish; "
+        f"fetch it later with job id {job_id}.)"
+    )
+    return type(err)(
+        message, status_code=err.status_code, server_message=err.server_message, job_id=job_id
     )
 
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+import soundfile
 
 from components.errors import DownloadError
 
 log = logging.getLogger(__name__)
 
+DECODE_CHECK_TIMEOUT_S = 30.0
+"""An ffmpeg probe of an MP4/AAC result that takes longer than this counts as undecodable."""
 NOT_READY_GRACE_S = 8.0
 NOT_READY_PAUSE_S = 0.5
 CHUNK = 64 * 1024
@@ -92,6 +97,7 @@ class ResultDownloader:
         )
 
     def _fetch(self, url: str, dest: Path) -> None:
+        """Download one link into `dest` (atomically: a failed check leaves nothing behind)."""
         host = urlsplit(url).netloc
         try:
             with self._session.get(url, timeout=self._timeout, stream=True) as response:
@@ -122,6 +128,7 @@ class ResultDownloader:
                     out.write(chunk)
             if size == 0:
                 raise DownloadError(f"the link on {host} returned an empty file.")
+            check_decodes(partial, host)
             os.replace(partial, dest)
         finally:
             partial.unlink(missing_ok=True)
@@ -129,3 +136,49 @@ class ResultDownloader:
     @property
     def _cap_mb(self) -> str:
         return f"{self._max_bytes / 1e6:g}"
+
+
+def check_decodes(path: Path, host: str = "the API") -> None:
+    """Raise DownloadError unless `path` really decodes to some audio.
+
+    Leading magic bytes only say what a file claims to be; a truncated or corrupt WAV/MP3 would
+    reach the player and fail there, silently. WAV, MP3, OGG and FLAC are read with libsndfile
+    (in-process); MP4/AAC, which libsndfile cannot read, are probed with ffmpeg when it is installed.
+    """
+    undecodable = DownloadError(
+        f"the file from {host} looks like audio but could not be decoded (it is corrupt or truncated)."
+    )
+    try:
+        with soundfile.SoundFile(str(path)) as audio:
+            if audio.samplerate <= 0 or audio.channels <= 0:
+                raise undecodable
+            decoded = audio.read(min(audio.frames, audio.samplerate) or 1024, dtype="float32")
+        if len(decoded) == 0:
+            raise undecodable
+        return
+    except DownloadError:
+        raise
+    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError, OSError, EOFError) as err:
+        with open(path, "rb") as head_file:
+            head = head_file.read(12)
+        if not _needs_ffmpeg(head):
+            log.debug("result from %s does not decode: %s", host, type(err).__name__)
+            raise undecodable from err
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        log.warning("ffmpeg is not installed: an MP4/AAC result from %s was not checked", host)
+        return
+    try:
+        probe = subprocess.run(  # an argument list, never a shell string
+            [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-t", "1", "-f", "null", "-"],
+            capture_output=True, timeout=DECODE_CHECK_TIMEOUT_S, check=False,
+        )
+    except subprocess.TimeoutExpired as err:
+        raise undecodable from err
+    if probe.returncode != 0:
+        raise undecodable
+
+
+def _needs_ffmpeg(head: bytes) -> bool:
+    """MP4/M4A (ftyp) and raw ADTS AAC: containers libsndfile does not read."""
+    return head[4:8] == b"ftyp" or head[:2] in (b"\xff\xf1", b"\xff\xf9")

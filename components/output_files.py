@@ -50,34 +50,35 @@ class OutputFiles:
 
 
 class WavAccumulator:
-    """Collects float32 chunks and writes 16-bit WAV files: snapshots while going, then the final one."""
+    """Collects float32 chunks: each chunk is written as its own WAV (for streaming), then the whole clip."""
 
     def __init__(self, outputs: OutputFiles):
         self._outputs = outputs
         self._chunks: list[np.ndarray] = []
         self._rate: int | None = None
 
-    def append(self, samples: np.ndarray, sample_rate: int) -> None:
+    def append(self, samples: np.ndarray, sample_rate: int) -> Path:
+        """Add a chunk and return a WAV file holding just that chunk."""
         if self._rate is not None and sample_rate != self._rate:
             raise ValueError(f"chunk at {sample_rate} Hz after chunks at {self._rate} Hz")
         self._rate = sample_rate
-        self._chunks.append(np.asarray(samples, dtype=np.float32).reshape(-1))
-
-    def snapshot(self) -> Path:
-        """Write everything so far to a new file (the player shows the clip growing)."""
-        return self._write(self._outputs.new_path(".wav"))
+        chunk = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self._chunks.append(chunk)
+        return write_wav(self._outputs.new_path(".wav"), chunk, sample_rate)
 
     def finish(self) -> Path:
-        return self._write(self._outputs.new_path(".wav"))
-
-    def _write(self, path: Path) -> Path:
+        """Write the whole clip so far to a new file."""
         if self._rate is None:
             raise ValueError("no audio was produced")
-        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
-        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(self._rate)
-            out.writeframes(pcm.tobytes())
-        return path
+        return write_wav(self._outputs.new_path(".wav"), np.concatenate(self._chunks), self._rate)
+
+
+def write_wav(path: Path, audio: np.ndarray, rate: int) -> Path:
+    """float32 [-1, 1] -> 16-bit mono WAV at `path`."""
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return path

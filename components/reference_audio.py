@@ -1,13 +1,48 @@
-"""Any user audio -> a clean 4-30 s mono reference (CONTRACT STUB: being implemented)."""
+"""Any user audio -> a clean 4-30 s mono reference, plus plain sentences saying what was changed.
+
+Steps: cheap checks (empty, too big, not audio, too long) -> decode to mono at the target rate (never
+upsampled) -> remove DC -> find the speech, trim the ends, shorten pauses -> keep the best <= 30 s
+window -> level to about -20 LUFS with peaks <= -1 dBFS -> 16-bit WAV + data URI. Results are cached
+by the input's content and the settings that shape the output, so a re-click costs nothing.
+"""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from components.audio_decode import Decoded, channel_word, decode, format_rate
+from components.audio_level import (
+    CLIP_SHARE,
+    LevelChange,
+    clipped_share,
+    level_to_target,
+    wav_bytes,
+    wav_samples,
+)
+from components.audio_speech import NoSpeech, SpeechPlan, detect_speech, frame_levels, plan_speech
+from components.errors import AudioInputError
+
+logger = logging.getLogger(__name__)
+
 MIN_SPEECH_S = 4.0
 MAX_SPEECH_S = 30.0
+IDEAL_SPEECH = "10–25 s"
+MAX_INPUT_MINUTES = 10.0
+LOW_RATE_HZ = 16000
+"""Below this the reference is telephone quality: accepted, with a warning."""
+SPLICE_FADE_S = 0.005
+"""Short fades where a long pause was cut out, so the join never clicks."""
+_HEAD_BYTES = 1 << 16
+_PIPELINE_VERSION = 1
+"""Part of the cache key: bump it when a change to the processing changes the output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +52,33 @@ class PreparedReference:
     wav_bytes: bytes = field(repr=False)
     """16-bit mono PCM WAV at `sample_rate`."""
     sample_rate: int
+    """The target rate, or the input's own rate when that was lower (never upsampled)."""
     duration_s: float
     sha256: str
     """Hex sha256 of the *input* file's bytes (the cache key)."""
     source: str
     """What the input was, e.g. '44.1 kHz stereo MP3, 62.3 s'."""
     report: tuple[str, ...] = ()
-    """Plain sentences saying what was changed, e.g. 'Removed 1.4 s of silence at the start'."""
+    """Plain sentences saying what was changed, e.g. 'Removed 1.4 s of silence at the start.'"""
     mime_type: str = "audio/wav"
+    warnings: tuple[str, ...] = ()
+    """The report sentences that are worth a pop-up (clipping, low quality); also in `report`."""
+    input_format: str = ""
+    """Human name of the input format, e.g. 'MP3', 'WAV (24-bit)', 'WebM (Opus)', 'MP4 video (AAC sound)'."""
+    input_rate: int | None = None
+    input_channels: int | None = None
+    input_duration_s: float | None = None
+    kept_window: tuple[float, float] | None = None
+    """(start, end) seconds of the input kept when its speech was longer than 30 s, else None."""
+    loudness_lufs: float | None = None
+    """Integrated loudness of the prepared clip."""
 
     def data_uri(self) -> str:
         return f"data:{self.mime_type};base64," + base64.b64encode(self.wav_bytes).decode("ascii")
+
+    def samples(self) -> np.ndarray:
+        """The prepared audio as float32 mono in [-1, 1] (a fresh array)."""
+        return wav_samples(self.wav_bytes)
 
     def __repr__(self) -> str:  # never dump audio bytes into logs
         return (
@@ -36,6 +87,250 @@ class PreparedReference:
         )
 
 
-def prepare(path: str | Path, *, target_rate: int = 24000, max_upload_mb: float = 25.0) -> PreparedReference:
-    """Decode, clean and check a reference recording. Raises AudioInputError with a user_message."""
-    raise NotImplementedError
+class _ReferenceCache:
+    """Thread-safe LRU of prepared references, bounded by entry count and by total WAV bytes."""
+
+    def __init__(self, max_entries: int = 32, max_bytes: int = 64 << 20):
+        self._items: OrderedDict[tuple, PreparedReference] = OrderedDict()
+        self._lock = threading.Lock()
+        self._bytes = 0
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+
+    def get(self, key: tuple) -> PreparedReference | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple, item: PreparedReference) -> None:
+        with self._lock:
+            if key in self._items:
+                self._bytes -= len(self._items.pop(key).wav_bytes)
+            self._items[key] = item
+            self._bytes += len(item.wav_bytes)
+            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= len(old.wav_bytes)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_CACHE = _ReferenceCache()
+
+
+def clear_cache() -> None:
+    """Forget every prepared reference (tests and benchmarks use this to time a cold run)."""
+    _CACHE.clear()
+
+
+def prepare(
+    path: str | Path, *, target_rate: int = 24000, max_upload_mb: float = 25.0
+) -> PreparedReference:
+    """Decode, clean and check a reference recording.
+
+    Args:
+        path: any audio file (WAV, MP3, M4A/AAC, OGG, Opus, WebM, FLAC) or a video with sound.
+        target_rate: sample rate of the result in Hz; a lower-rate input keeps its own rate.
+        max_upload_mb: files larger than this (in MB, 10**6 bytes) are refused before decoding.
+
+    Returns:
+        A PreparedReference of 4–30 s of speech, 16-bit mono WAV.
+
+    Raises:
+        AudioInputError: with a `user_message` saying what is wrong and what to do.
+        FfmpegMissingError: (an AudioInputError) the format needs ffmpeg and none is installed.
+    """
+    path = Path(path)
+    data = _read_checked(path, max_upload_mb)
+    digest = hashlib.sha256(data).hexdigest()
+    key = (digest, int(target_rate), _PIPELINE_VERSION)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    head = data[:_HEAD_BYTES]
+    del data  # the decoders read the file themselves; do not hold 25 MB during decoding
+    decoded = decode(path, head, target_rate=target_rate, max_duration_s=MAX_INPUT_MINUTES * 60)
+    result = _process(decoded, digest, target_rate)
+    _CACHE.put(key, result)
+    logger.info("prepared reference %r", result)
+    return result
+
+
+def _read_checked(path: Path, max_upload_mb: float) -> bytes:
+    """The file's bytes, after the checks that need no decoding (missing, empty, too big)."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise AudioInputError("The recording is not a file. Record again or choose an audio file.")
+    except OSError as err:
+        raise AudioInputError(
+            "The recording could not be found on the server. Record or upload it again."
+        ) from err
+    if size == 0:
+        raise AudioInputError(
+            "The file is empty (0 bytes). Record again, or choose another file."
+        )
+    if size > max_upload_mb * 1_000_000:
+        raise AudioInputError(
+            f"The file is {size / 1_000_000:.1f} MB; the limit is {max_upload_mb:g} MB. "
+            "Upload a shorter clip: 10–30 seconds of speech is plenty."
+        )
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise AudioInputError("The file could not be read. Upload it again.") from err
+
+
+def _process(decoded: Decoded, digest: str, target_rate: int) -> PreparedReference:
+    """Everything after decoding: clean, find speech, cut, level, encode, describe."""
+    samples, rate = _clean(decoded.samples), decoded.sample_rate
+    levels = frame_levels(samples, rate)
+    try:
+        mask = detect_speech(samples, rate, levels)
+    except NoSpeech as err:
+        raise _no_speech_error(err.reason) from err
+    plan = plan_speech(levels, mask, rate, MAX_SPEECH_S)
+    found_s = plan.kept_samples() / rate
+    if found_s < MIN_SPEECH_S:
+        raise AudioInputError(
+            f"We found only {found_s:.1f} s of speech in this recording; a reference needs "
+            f"{MIN_SPEECH_S:g}–{MAX_SPEECH_S:g} s (ideally {IDEAL_SPEECH}). "
+            "Record again and speak a little longer."
+        )
+    kept = _join_pieces(samples, plan.pieces, rate)
+    clip_share = clipped_share(kept)
+    leveled, change = level_to_target(kept, rate)
+    report, warnings = _describe(
+        decoded, rate, target_rate, plan, change, clip_share, len(kept) / rate
+    )
+    source = decoded.source
+    return PreparedReference(
+        wav_bytes=wav_bytes(leveled, rate),
+        sample_rate=rate,
+        duration_s=round(len(leveled) / rate, 3),
+        sha256=digest,
+        source=source.describe(),
+        report=report,
+        warnings=warnings,
+        input_format=source.format_name,
+        input_rate=source.sample_rate,
+        input_channels=source.channels,
+        input_duration_s=source.duration_s,
+        kept_window=plan.window,
+        loudness_lufs=round(change.loudness_after, 1),
+    )
+
+
+def _clean(samples: np.ndarray) -> np.ndarray:
+    """Writable float32 copy with NaN/inf zeroed, absurd float values bounded and DC removed."""
+    x = np.array(samples, dtype=np.float32, copy=True)
+    if len(x) == 0:
+        return x
+    if not np.isfinite(x.sum(dtype=np.float64)):  # rare: only damaged float files
+        np.nan_to_num(x, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    np.clip(x, -8.0, 8.0, out=x)  # float WAVs may exceed 1.0; beyond this it is garbage
+    x -= np.float32(x.mean(dtype=np.float64))
+    return x
+
+
+def _join_pieces(samples: np.ndarray, pieces, rate: int) -> np.ndarray:
+    """Concatenate the kept ranges, with a few ms of fade at each join so cut pauses never click."""
+    fade = max(1, int(SPLICE_FADE_S * rate))
+    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+    parts = []
+    for i, (start, end) in enumerate(pieces):
+        part = samples[start:end].copy()
+        if i > 0 and len(part) > fade:
+            part[:fade] *= ramp
+        if i < len(pieces) - 1 and len(part) > fade:
+            part[-fade:] *= ramp[::-1]
+        parts.append(part)
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+def _no_speech_error(reason: str) -> AudioInputError:
+    what = {
+        "silent": "it is silent",
+        "empty": "it is empty",
+        "steady": "it holds only a steady sound, such as hiss, hum or a tone",
+        "noise": "it sounds like noise, not a voice",
+    }.get(reason, "it holds no voice")
+    return AudioInputError(
+        f"No speech was found in this recording: {what}. Check that the right microphone is "
+        f"selected and not muted, then record {IDEAL_SPEECH} of someone speaking."
+    )
+
+
+def _describe(
+    decoded: Decoded,
+    rate: int,
+    target_rate: int,
+    plan: SpeechPlan,
+    change: LevelChange,
+    clip_share: float,
+    kept_s: float,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Plain-English report sentences, and which of them are warnings."""
+    report: list[str] = []
+    warnings: list[str] = []
+    src = decoded.source
+    what = " ".join(p for p in (format_rate(src.sample_rate), channel_word(src.channels), src.format_name) if p)
+    if src.has_video:
+        report.append(f"Took the sound from the video ({what}) and made it {format_rate(rate)} mono.")
+    elif (src.sample_rate, src.channels, src.format_name) != (rate, 1, "WAV (16-bit)"):
+        report.append(f"Converted {what} to {format_rate(rate)} mono.")
+    if src.sample_rate and src.sample_rate < target_rate:
+        report.append(
+            f"Kept its own {format_rate(src.sample_rate)} rate: raising it to "
+            f"{format_rate(target_rate)} would not add any detail."
+        )
+    if src.sample_rate and src.sample_rate < LOW_RATE_HZ:
+        warnings.append(
+            f"This recording is only {format_rate(src.sample_rate)} (telephone quality), so the clone "
+            "may sound muffled. A recording at 16 kHz or more will work better."
+        )
+    if plan.lead_trimmed_s >= 0.1:
+        report.append(f"Removed {plan.lead_trimmed_s:.1f} s of silence at the start.")
+    if plan.tail_trimmed_s >= 0.1:
+        report.append(f"Removed {plan.tail_trimmed_s:.1f} s of silence at the end.")
+    if plan.pauses_shortened:
+        pauses = "1 long pause" if plan.pauses_shortened == 1 else f"{plan.pauses_shortened} long pauses"
+        report.append(
+            f"Shortened {pauses} to half a second ({plan.pause_time_removed_s:.1f} s removed)."
+        )
+    if plan.window is not None:
+        where = "at a pause" if plan.window_cut_at_pause else "between words"
+        start, end = plan.window
+        report.append(
+            f"The recording has {plan.speech_total_s:.1f} s of speech, more than the "
+            f"{MAX_SPEECH_S:g} s limit: cut to {kept_s:.1f} s {where}, keeping the steadiest, "
+            f"clearest part ({_clock(start)} to {_clock(end)})."
+        )
+    if abs(change.gain_db) >= 1.0:
+        direction = "louder" if change.gain_db > 0 else "quieter"
+        sentence = f"Made it {abs(change.gain_db):.1f} dB {direction} to a standard speaking level"
+        if change.held_back_db >= 2.0:
+            sentence += (
+                f", {change.held_back_db:.0f} dB short of it so its loudest peaks do not distort"
+            )
+        report.append(sentence + ".")
+    if clip_share > CLIP_SHARE:
+        warnings.append(
+            "The recording is distorted in places (it was recorded too loud, so peaks were cut off). "
+            "For a better clone, record again a little further from the microphone or with lower input volume."
+        )
+    return tuple(report + warnings), tuple(warnings)
+
+
+def _clock(seconds: float) -> str:
+    """62.4 -> '1:02.4' (minutes:seconds, as a media player shows it)."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"

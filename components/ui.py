@@ -39,6 +39,29 @@ CSS = """
 CHAR_COUNT_JS = "(text) => `${[...(text || '')].length} / %d characters`"
 
 
+def _normalised_choice(payload):
+    return payload.strip().lower() if isinstance(payload, str) else payload
+
+
+class ChoiceDropdown(gr.Dropdown):
+    """Lets API callers send 'German' or ' german ': normalised here, then validated by CloneService,
+    whose message lists the valid choices (Gradio's own check would reject it first)."""
+
+    is_template = True  # rendered by the parent component's frontend
+
+    def preprocess(self, payload):
+        return _normalised_choice(payload)
+
+
+class ChoiceRadio(gr.Radio):
+    """The same leniency for radio choices (emotion, backend, tier)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return _normalised_choice(payload)
+
+
 def to_gr_error(exc: Exception) -> gr.Error:
     """The single translation point from exceptions to what a person sees."""
     if isinstance(exc, VoiceCloneError):
@@ -68,6 +91,21 @@ def describe_backend(settings: Settings) -> str:
 def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
     """Assemble the page and wire its events; `/clone` is the public API endpoint."""
 
+    def run(text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links, request, progress):
+        """service.run() with progress wired to Gradio and every error translated to gr.Error."""
+
+        def report(fraction: float | None, description: str) -> None:
+            progress(fraction, desc=description)
+
+        try:
+            yield from service.run(
+                text=text, reference=reference, voice_id=voice_id, language=language,
+                emotion=emotion, backend=backend, api_key=api_key, tier=tier,
+                temp_links=temp_links, visitor=visitor_id(request), progress=report,
+            )
+        except Exception as exc:  # noqa: BLE001 - translated, never shown raw
+            raise to_gr_error(exc) from None
+
     def clone(
         text: str,
         reference: str | None = None,
@@ -80,27 +118,32 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         temp_links: bool = False,
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(),
-    ):
-        """Speak `text` in the voice of `reference` (or a ModelsLab `voice_id`).
+    ) -> tuple[str, str]:
+        """Speak `text` in the voice of `reference` (or of a ModelsLab `voice_id`).
 
         Returns (audio file path, details markdown). Errors come back as gr.Error messages.
         """
+        args = (text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links)
+        for item in run(*args, request, progress):
+            if isinstance(item, CloneOutcome):
+                return str(item.result.audio_path), item.details
+        raise gr.Error(GENERIC_FAILURE)
 
-        def report(fraction: float | None, description: str) -> None:
-            progress(fraction if fraction is not None else None, desc=description)
-
-        try:
-            for item in service.run(
-                text=text, reference=reference, voice_id=voice_id, language=language,
-                emotion=emotion, backend=backend, api_key=api_key, tier=tier,
-                temp_links=temp_links, visitor=visitor_id(request), progress=report,
-            ):
-                if isinstance(item, PartialAudio):
-                    yield str(item.audio_path), f"⏳ Speaking… {item.done_sentences} sentence(s) ready."
-                elif isinstance(item, CloneOutcome):
-                    yield str(item.result.audio_path), item.details
-        except Exception as exc:  # noqa: BLE001 - translated, never shown raw
-            raise to_gr_error(exc) from None
+    def clone_in_page(
+        text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links,
+        request: gr.Request = None, progress: gr.Progress = gr.Progress(),
+    ):
+        """The page's Generate: like /clone, but offline sentences stream into the live player first."""
+        args = (text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links)
+        streamed = False
+        for item in run(*args, request, progress):
+            if isinstance(item, PartialAudio):
+                streamed = True
+                note = f"Speaking… {item.done_sentences} sentence(s) ready; the live player has started."
+                yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note
+            elif isinstance(item, CloneOutcome):
+                live = gr.skip() if streamed else gr.update(visible=False)
+                yield live, str(item.result.audio_path), item.details
 
     def check_reference(path: str | None) -> str:
         """Show what preparing the sample did (or what is wrong with it) right away."""
@@ -152,7 +195,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                         label="Recording or video file (its audio track is used)", elem_id="reference_file",
                     )
                 voice_id = gr.Textbox(
-                    label="…or a ModelsLab voice id (used only when no sample is given)",
+                    value="", label="…or a ModelsLab voice id (used only when no sample is given)",
                     placeholder="e.g. jacob", elem_id="voice_id", max_lines=1,
                 )
                 text = gr.Textbox(
@@ -161,18 +204,18 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                 )
                 char_count = gr.Markdown(f"0 / {settings.max_text_chars} characters", elem_id="char_count")
                 with gr.Row():
-                    language = gr.Dropdown(
+                    language = ChoiceDropdown(
                         choices=[(language_label(name), name) for name in LANGUAGES], value="english",
                         label="Language", elem_id="language",
                     )
-                    emotion = gr.Radio(choices=list(EMOTIONS), value="neutral", label="Emotion", elem_id="emotion")
+                    emotion = ChoiceRadio(choices=list(EMOTIONS), value="neutral", label="Emotion", elem_id="emotion")
                 with gr.Accordion("Advanced", open=False):
-                    backend = gr.Radio(
+                    backend = ChoiceRadio(
                         choices=[("Automatic", "auto"), ("ModelsLab API", "modelslab"), ("Offline engine", "local")],
                         value="auto", label="Backend", elem_id="backend",
                         info="Automatic uses ModelsLab when a key is available, otherwise the offline engine.",
                     )
-                    tier = gr.Radio(
+                    tier = ChoiceRadio(
                         choices=[("Enterprise (v1)", "enterprise"), ("Standard (v6)", "standard")],
                         value=settings.tier, label="ModelsLab API tier", elem_id="tier",
                     )
@@ -181,11 +224,15 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                         elem_id="temp_links",
                     )
                     api_key = gr.Textbox(
-                        type="password", label="Your ModelsLab API key (used for this session only, never stored)",
+                        value="", type="password", label="Your ModelsLab API key (used for this session only, never stored)",
                         visible=not settings.has_server_key, elem_id="api_key", max_lines=1,
                     )
                 generate = gr.Button("Generate", variant="primary", elem_id="generate")
             with gr.Column(scale=1):
+                live_audio = gr.Audio(
+                    label="Live (plays while the rest is spoken)", streaming=True, autoplay=True,
+                    interactive=False, visible=False, elem_id="live_audio",
+                )
                 output_audio = gr.Audio(
                     type="filepath", label="Cloned voice", interactive=False, buttons=["download"],
                     elem_id="output_audio",
@@ -206,14 +253,17 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
             import_file, reference_file, [reference_audio, reference_note], api_visibility="private",
             concurrency_limit=4,
         )
+        inputs = [text, reference_audio, voice_id, language, emotion, backend, api_key, tier, temp_links]
         generate.click(
-            clone,
-            inputs=[text, reference_audio, voice_id, language, emotion, backend, api_key, tier, temp_links],
-            outputs=[output_audio, details],
-            api_name="clone",
-            concurrency_limit=CLONE_CONCURRENCY,
-            concurrency_id="clone",
+            clone_in_page, inputs, [live_audio, output_audio, details], api_visibility="private",
+            concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
         ).success(remember, [output_audio, history_state], [history_state, history], api_visibility="private")
+        # The public endpoint: same inputs and service call, returns (audio file, details) only.
+        api_trigger = gr.Button(visible=False)
+        api_trigger.click(
+            clone, inputs, [output_audio, details], api_name="clone",
+            concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
+        )
     return demo
 
 

@@ -82,6 +82,8 @@ def _speech_samples(seconds: float, sample_rate: int, text: str) -> np.ndarray:
             total += len(sentence) + len(pause)
             if total >= want:
                 break
+    if want <= 0:
+        return np.zeros(0, np.int16)
     audio = np.concatenate(pieces)[:want].astype(np.float32)
     fade = min(len(audio), int(0.02 * PIPER_RATE))  # avoid a click where a word is cut
     if fade:

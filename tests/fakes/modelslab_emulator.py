@@ -43,6 +43,13 @@ SCENARIOS = (
     "result_huge",  # success, but the result is bigger than any sane cap
     "result_not_audio",  # success, but the result bytes are not audio
     "string_output",  # fetch processing body with "output": "" then success with id as string
+    "slow_submit",  # submit answers only after `delay_s` (`fail_times` times), then normally
+    "slow_fetch",  # processing; fetch answers only after `delay_s` (`fail_times` times), then normally
+    "submit_server_error",  # submit answers HTTP `status_code` (500/502/503) `fail_times` times
+    "fetch_html",  # processing; fetch answers HTTP 200 with an HTML page `fail_times` times
+    "fetch_truncated",  # processing; fetch answers HTTP 200 with truncated JSON `fail_times` times
+    "result_undecodable",  # success, but the result is a WAV header followed by garbage
+    "result_slow",  # success, but the result URL answers only after `delay_s` (`fail_times` times)
 )
 
 
@@ -55,6 +62,10 @@ class Scenario:
     not_found_times: int = 2
     retry_after_s: int = 1
     result_seconds: float = 1.5
+    delay_s: float = 0.0
+    """How long the slow_* modes keep the request waiting before answering."""
+    status_code: int = 503
+    """The HTTP status of submit_server_error and server_error_then_ok."""
 
 
 @dataclass
@@ -64,6 +75,12 @@ class Job:
     ready_at: float
     body: dict
     delivered_at: float | None = None
+    """When the result bytes were first served (time.monotonic, comparable across processes)."""
+    submitted_at: float = field(default_factory=time.monotonic)
+    reported_at: float | None = None
+    """When a fetch first answered `success` for this job."""
+    fetch_times: list[float] = field(default_factory=list)
+    """time.monotonic of every fetch of this job, for the polling-rate figures."""
     fetches: int = 0
     downloads: int = 0
 
@@ -75,6 +92,8 @@ class RecordedRequest:
     headers: dict
     body: dict | None
     raw: bytes = field(repr=False, default=b"")
+    at: float = field(default_factory=time.monotonic)
+    """When the request arrived (time.monotonic), for backoff and polling-rate checks."""
 
 
 def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22050) -> bytes:
@@ -97,6 +116,13 @@ def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22
         chunk = b"LIST" + struct.pack("<I", len(info)) + info
         data = data[:4] + struct.pack("<I", len(data) - 8 + len(chunk)) + data[8:] + chunk
     return data
+
+
+def undecodable_wav() -> bytes:
+    """Starts like a WAV (RIFF....WAVE) but its fmt chunk is nonsense: no decoder can read it."""
+    fmt = b"fmt " + struct.pack("<I", 16) + struct.pack("<HHIIHH", 0x7A7A, 0, 0, 0, 0, 0)
+    body = b"WAVE" + fmt + b"data" + struct.pack("<I", 4000) + bytes(range(256)) * 4
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def wav_comment(data: bytes) -> str:
@@ -204,6 +230,11 @@ class ModelsLabEmulator:
 
     def _submit(self, handler, record: RecordedRequest, tier: str) -> None:
         mode = self.scenario.mode
+        if mode == "slow_submit" and self._count("slow") < self.scenario.fail_times:
+            time.sleep(self.scenario.delay_s)
+        if mode == "submit_server_error" and self._count("5xx") < self.scenario.fail_times:
+            code = self.scenario.status_code
+            return _send_raw(handler, code, f"<html>{code} Server Error</html>".encode(), "text/html")
         if mode == "html":
             return _send_raw(handler, 200, b"<html><body>Bad gateway</body></html>", "text/html")
         if mode == "truncated":
@@ -231,7 +262,10 @@ class ModelsLabEmulator:
                 "tips": "you are sending same request multiple times, spam filter is enabled, please wait for 30 seconds and try again",
             })
         job = self._new_job(record.body)
-        if mode in ("success", "result_404_first", "result_html", "result_huge", "result_not_audio", "rate_limit", "spam_filter"):
+        if mode in (
+            "success", "result_404_first", "result_html", "result_huge", "result_not_audio", "rate_limit",
+            "spam_filter", "slow_submit", "submit_server_error", "result_undecodable", "result_slow",
+        ):
             job.ready_at = time.monotonic()
             return _send(handler, 200, self._success_body(job, handler))
         if mode == "links_only":
@@ -308,10 +342,19 @@ class ModelsLabEmulator:
         job = self.jobs.get(job_id)
         if job is None:
             return _send(handler, 200, {"status": "failed", "id": "", "message": "Request not found", "output": ""})
-        job.fetches += 1
+        with self._lock:
+            job.fetches += 1
+            job.fetch_times.append(time.monotonic())
         mode = self.scenario.mode
+        if mode == "slow_fetch" and self._count("slow") < self.scenario.fail_times:
+            time.sleep(self.scenario.delay_s)
         if mode == "server_error_then_ok" and self._count("5xx") < self.scenario.fail_times:
-            return _send_raw(handler, 503, b"<html>503 Service Unavailable</html>", "text/html")
+            code = self.scenario.status_code
+            return _send_raw(handler, code, f"<html>{code} Service Unavailable</html>".encode(), "text/html")
+        if mode == "fetch_html" and self._count("html") < self.scenario.fail_times:
+            return _send_raw(handler, 200, b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>", "text/html")
+        if mode == "fetch_truncated" and self._count("truncated") < self.scenario.fail_times:
+            return _send_raw(handler, 200, b'{"status": "success", "id": 1, "output": ["ht', "application/json")
         if mode == "failed_then_ok" and self._count("failed") < self.scenario.fail_times:
             return _send(handler, 200, {"status": "failed", "id": "", "message": "Failed, Try Again", "output": ""})
         if mode == "failed_terminal":
@@ -322,6 +365,8 @@ class ModelsLabEmulator:
                 "status": "processing", "message": "try again later.", "output": "", "eta": left,
                 "tip": "Get 20x faster image generation using enterprise plan.",
             })
+        if job.reported_at is None:
+            job.reported_at = time.monotonic()
         return _send(handler, 200, self._success_body(job, handler, id_as_string=(mode == "string_output")))
 
     def _result(self, handler, job_id: str) -> None:
@@ -338,6 +383,10 @@ class ModelsLabEmulator:
             return _send_raw(handler, 200, b"\x00\x01garbage" * 100, "audio/wav")
         if mode == "result_huge":
             return _send_raw(handler, 200, b"RIFF" + b"\0" * (60 * 1024 * 1024), "audio/wav")
+        if mode == "result_undecodable":
+            return _send_raw(handler, 200, undecodable_wav(), "audio/wav")
+        if mode == "result_slow" and self._count("slow") < self.scenario.fail_times:
+            time.sleep(self.scenario.delay_s)
         frequency = 200 + (int(job_id) % 40) * 10
         data = make_wav(self.scenario.result_seconds, frequency, comment=job_id)
         if job.delivered_at is None:

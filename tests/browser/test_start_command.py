@@ -1,0 +1,101 @@
+"""`python app.py` as the README starts it (a subprocess is the point here): no key, offline default.
+
+The page it serves is used for real in Chromium (upload, Generate, listen), and its final state is
+saved as artifacts/browser/app_py_offline.png. With UPDATE_README_SCREENSHOT=1 that screenshot
+also replaces docs/screenshot.png, the one the README shows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.audio_factory import speech_wav
+from tests.browser.conftest import REPO
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.browser
+
+START_TIMEOUT_S = 120.0
+ENGLISH_TEXT = "Hello! This is my voice, made on this computer. It works without an internet connection."
+SCRUBBED_ENV = ("MODELSLAB_API_KEY", "MODELSLAB_BASE_URL", "VOICE_BACKEND", "APP_AUTH", "GRADIO_SERVER_NAME")
+
+
+def wait_for_http_200(url: str, process: subprocess.Popen, timeout_s: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        if process.poll() is not None:
+            raise AssertionError(f"app.py exited with code {process.returncode} before serving")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"app.py did not answer 200 on {url} within {timeout_s:.0f} s")
+
+
+@pytest.fixture
+def app_py(tmp_path):
+    """Start `python app.py` on a free port with a clean environment (no key): the README's default."""
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if name not in SCRUBBED_ENV}
+    env.update(
+        GRADIO_SERVER_PORT=str(port),
+        GRADIO_TEMP_DIR=str(tmp_path / "gradio"),
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path / "app.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http_200(url, process, START_TIMEOUT_S)
+        yield url
+    except BaseException:
+        print(log_path.read_text(errors="replace")[-4000:])
+        raise
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    log_text = log_path.read_text(errors="replace")
+    assert "Traceback" not in log_text, log_text[-4000:]
+
+
+def test_python_app_py_works_offline_in_the_browser(studio, app_py, tmp_path):
+    studio.open(app_py)
+    banner = studio.page.locator("#backend_banner").inner_text()
+    assert "offline" in banner.lower(), banner
+    report = studio.upload(speech_wav(tmp_path / "my sample.wav", 10.0))
+    assert "⚠" not in report, report
+    studio.type_text(ENGLISH_TEXT)
+    studio.choose_language("English")
+    studio.choose_emotion("happy")
+    studio.generate()
+    details = studio.wait_for_result(timeout_s=120)
+
+    duration = studio.output_duration()
+    assert 2.0 <= duration <= 40.0, duration
+    playback = studio.play_output()
+    assert playback["error"] is None and playback["reached"] > 0.1, playback
+    assert "offline" in details.lower()
+    assert not studio.page_errors
+    shot = studio.screenshot("app_py_offline")
+    if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
+        (REPO / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
