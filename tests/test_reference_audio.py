@@ -374,7 +374,7 @@ def test_cache_is_bounded_by_entries_and_bytes():
     cache.get(("a",))  # a is now the most recent
     cache.put(("c",), item(100))
     assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",))
-    cache.put(("d",), item(900))
+    cache.put(("d",), item(950))
     assert len(cache) == 1 and cache.get(("d",))
 
 
