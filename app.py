@@ -11,8 +11,8 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine at start-up
 
-from components.wiring import build_app  # noqa: E402
 from components.settings import Settings  # noqa: E402
+from components.wiring import build_app  # noqa: E402
 
 settings = Settings.from_env()
 demo, service = build_app(settings)

@@ -66,6 +66,12 @@ class CloneService:
         self.prepare_reference = prepare_reference
         self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit_per_minute)
 
+    def offline_engine_pending(self) -> bool:
+        """True while the offline engine exists but has not finished loading."""
+        local = self.backends.get("local")
+        engine = getattr(local, "engine", None)
+        return bool(engine and engine.is_available() and not engine.is_loaded())
+
     def check_reference(self, path: str | Path) -> PreparedReference:
         """Prepare (cached by content) so the UI can show the report before Generate."""
         return self.prepare_reference(

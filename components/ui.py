@@ -16,7 +16,7 @@ from components.backends import PartialAudio
 from components.clone_service import CloneOutcome, CloneService
 from components.errors import VoiceCloneError
 from components.reference_audio import MAX_SPEECH_S, MIN_SPEECH_S
-from components.settings import BACKEND_CHOICES, EMOTIONS, LANGUAGES, TIERS, Settings, language_label
+from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,12 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         target.write_bytes(prepared.wav_bytes)
         return str(target), reference_report(prepared)
 
+    def poll_engine():
+        """While the offline voice loads in the background, say so; stop polling once it is ready."""
+        if service.offline_engine_pending():
+            return "_Offline voice is loading in the background; the first offline clip may take a few seconds._", gr.skip()
+        return "", gr.Timer(active=False)
+
     def remember(audio_path: str | None, history: list[str]):
         if not audio_path:
             return history, gr.skip()
@@ -181,6 +187,11 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
     with gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# Voice Clone Studio\nRecord or upload a short voice sample, type a text, and hear it in that voice.")
         gr.Markdown(describe_backend(settings), elem_id="backend_banner")
+        engine_status = gr.Markdown(elem_id="engine_status")
+        offline_by_default = settings.voice_backend == "local" or (
+            settings.voice_backend == "auto" and not settings.has_server_key
+        )
+        engine_timer = gr.Timer(2.0, active=offline_by_default and service.offline_engine_pending())
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
                 reference_audio = gr.Audio(
@@ -244,6 +255,10 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                     visible=False, elem_id="history",
                 )
 
+        engine_timer.tick(
+            poll_engine, None, [engine_status, engine_timer], api_visibility="private", queue=False,
+            show_progress="hidden",
+        )
         text.input(None, text, char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
         reference_audio.change(
             check_reference, reference_audio, reference_note, api_visibility="private",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import wave
 
 import pytest
@@ -12,7 +13,6 @@ from gradio_client.exceptions import AppError
 from tests.audio_factory import speech_wav, transcode
 from tests.conftest import app_settings, running_app
 from tests.fakes.modelslab_emulator import VALID_KEY, audio_seconds, wav_comment
-import base64
 
 
 @pytest.fixture(scope="module")
