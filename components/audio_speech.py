@@ -151,13 +151,20 @@ def plan_speech(levels: np.ndarray, mask: np.ndarray, rate: int, max_s: float) -
     if total * FRAME_S > max_s:
         first, last = _best_window(starts, ends, removed, levels, mask, pad, int(max_s / FRAME_S))
         lead_pad_start = max(0, starts[first] - pad)
-        window = (float(lead_pad_start * FRAME_S), float(min(len(levels), ends[last] + pad) * FRAME_S))
+        window = (
+            float(lead_pad_start * FRAME_S),
+            float(min(len(levels), ends[last] + pad) * FRAME_S),
+        )
         cut_at_pause = bool(
             (first == 0 or real_gap[first - 1]) and (last == len(starts) - 1 or real_gap[last])
         )
     hop = max(1, int(rate * FRAME_S))
     pieces = _pieces(
-        starts[first : last + 1], ends[first : last + 1], removed[first:last], pad, half_pause,
+        starts[first : last + 1],
+        ends[first : last + 1],
+        removed[first:last],
+        pad,
+        half_pause,
         len(levels),
     )
     inner = removed[first:last]
@@ -186,7 +193,7 @@ def _split_long_runs(starts, ends, levels):
             smooth = np.convolve(levels[start:end], np.ones(5) / 5, mode="same")
             for block in range(step, end - start - step // 2, step):
                 lo = block - step // 2
-                cuts.append(start + lo + int(np.argmin(smooth[lo:block + step // 2])))
+                cuts.append(start + lo + int(np.argmin(smooth[lo : block + step // 2])))
         bounds = [start, *cuts, end]
         for a, b in zip(bounds[:-1], bounds[1:]):
             if new_ends:
@@ -217,9 +224,13 @@ def _best_window(starts, ends, removed, levels, mask, pad: int, limit: int) -> t
     last = 0
     for first in range(len(starts)):
         last = max(last, first)
-        while last + 1 < len(starts) and (
-            ends[last + 1] - starts[first] - (c_removed[last + 1] - c_removed[first]) + 2 * pad
-        ) <= limit:
+        while (
+            last + 1 < len(starts)
+            and (
+                ends[last + 1] - starts[first] - (c_removed[last + 1] - c_removed[first]) + 2 * pad
+            )
+            <= limit
+        ):
             last += 1
         length = ends[last] - starts[first] - (c_removed[last] - c_removed[first]) + 2 * pad
         a, b = starts[first], ends[last]
@@ -233,7 +244,9 @@ def _best_window(starts, ends, removed, levels, mask, pad: int, limit: int) -> t
     return first, last
 
 
-def _pieces(starts, ends, removed, pad: int, half_pause: int, n_frames: int) -> list[tuple[int, int]]:
+def _pieces(
+    starts, ends, removed, pad: int, half_pause: int, n_frames: int
+) -> list[tuple[int, int]]:
     """Frame ranges to keep: runs joined across the pauses that stay, split at the ones shortened.
 
     A shortened pause keeps half_pause frames after the run before it and before the run after it.

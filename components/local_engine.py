@@ -28,10 +28,6 @@ from components.settings import EMOTIONS, LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-JOE_MEDIAN_HZ = 125.0
-"""Piper joe's nominal median F0, fixed once: trackers disagree on it (88/131/155 Hz; Praat
-says 92-115 depending on the sentence). It only sets the shift clamps and the note; the
-Praat step measures each clip itself and moves it to the reference's absolute median."""
 FEMALE_SOURCE_ABOVE_HZ = 160.0
 """espeak-ng languages switch to a female variant for references pitched above this."""
 ESPEAK_FEMALE_VARIANT = "f3"
@@ -90,8 +86,8 @@ class LocalEngine:
             for _ in self.synthesize("Ready.", language="english", emotion="happy", reference=None):
                 pass
             self._source_profile(PiperJoe.key, "english")
-        except Exception:  # noqa: BLE001 - a failed warm-up must not kill the app; it is retried on use
-            logger.exception("offline engine warm-up failed")
+        except Exception:  # noqa: BLE001 - a failed warm-up must not kill the app
+            logger.exception("offline engine warm-up failed; it is retried on first use")
 
     def _voices(self) -> tuple[PiperJoe, Espeak]:
         if self._piper is not None and self._espeak is not None:
@@ -203,13 +199,13 @@ class LocalEngine:
         if cached is not None:
             return cached
         piper, espeak = self._voices()
-        sample = text_tools.speakable(text_tools.SAMPLE_SENTENCES[language], language)
+        own = text_tools.speakable(text_tools.SAMPLE_SENTENCES[language], language)
         if key.kind == "piper":
-            audio = np.concatenate([piper.synthesize(sample), piper.synthesize(sample)])
-            profile = matching.profile_of(audio, SAMPLE_RATE, fixed_median_hz=JOE_MEDIAN_HZ)
+            audio = piper.synthesize(f"{text_tools.CALIBRATION_TEXT} {own}")
         else:
-            audio = espeak.synthesize(f"{sample} {sample}", key.name)
-            profile = matching.profile_of(audio, SAMPLE_RATE)
+            # espeak-ng reads the English passage with the language's rules: still the voice.
+            audio = espeak.synthesize(f"{own} {text_tools.CALIBRATION_TEXT} {own}", key.name)
+        profile = matching.profile_of(audio, SAMPLE_RATE)
         with self._cache_lock:
             self._sources[(key, language)] = profile
         return profile

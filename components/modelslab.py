@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,7 +30,7 @@ from components.errors import (
     ApiTimeoutError,
     JobFailedError,
 )
-from components.modelslab_download import ResultDownloader
+from components.modelslab_download import ResultDownloader, split_url
 from components.modelslab_types import JobState
 from components.secrets import redact
 
@@ -263,7 +262,7 @@ class ModelsLabClient:
     def _post(
         self, session: requests.Session, url: str, body: dict, api_key: str, stage: str
     ) -> JobState:
-        host = urlsplit(url).netloc
+        host = split_url(url)[1]
         try:
             try:
                 response = session.post(url, json=body, timeout=self.timeout)
@@ -393,8 +392,8 @@ def _naming_job(err: ApiError, job_id: str | None) -> ApiError:
 
 
 def _same_origin(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())
+    theirs = split_url(url)
+    return bool(theirs[1]) and theirs == split_url(base_url)
 
 
 def _with_urls(state: JobState, urls: tuple[str, ...]) -> JobState:

@@ -33,6 +33,15 @@ CHUNK = 64 * 1024
 _AUDIO_MAGIC = (b"RIFF", b"ID3", b"OggS", b"fLaC", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xf1", b"\xff\xf9")
 
 
+def split_url(url: str) -> tuple[str, str]:
+    """(lower-case scheme, host[:port]) of a URL from an API body; ("", "") if it does not parse."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 bracket)
+        return "", ""
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
 def looks_like_audio(head: bytes) -> bool:
     """True for WAV, MP3, OGG, FLAC, AAC/ADTS or MP4/M4A bytes."""
     return head.startswith(_AUDIO_MAGIC) or head[4:8] == b"ftyp"
@@ -63,8 +72,8 @@ class ResultDownloader:
         self._clock = clock
 
     def allowed(self, url: str) -> bool:
-        scheme = urlsplit(url).scheme.lower()
-        return scheme == "https" or (scheme == "http" and self._allow_http)
+        scheme, host = split_url(url)
+        return bool(host) and (scheme == "https" or (scheme == "http" and self._allow_http))
 
     def download(self, urls: Sequence[str], dest: Path, *, job_id: str | None = None) -> Path:
         """Write the first URL that yields audio to `dest`; raise DownloadError naming the problem."""
@@ -98,7 +107,7 @@ class ResultDownloader:
 
     def _fetch(self, url: str, dest: Path) -> None:
         """Download one link into `dest` (atomically: a failed check leaves nothing behind)."""
-        host = urlsplit(url).netloc
+        host = split_url(url)[1]
         try:
             with self._session.get(url, timeout=self._timeout, stream=True) as response:
                 if response.status_code in (403, 404):

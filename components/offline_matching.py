@@ -23,6 +23,8 @@ _FIT_BAND = (GRID_HZ >= 150) & (GRID_HZ <= 6000)
 RATIO_LIMITS = (0.84, 1.20)
 RATIO_LIMIT_HIGH_PITCH = 1.15
 """Formant ratio cap when the pitch rises more than 8 semitones (keeps it natural)."""
+PRIOR_EXPONENT = 0.2
+PRIOR_WINDOW = 1.08
 SHIFT_LIMIT_ST = 14.0
 RANGE_LIMITS = (0.6, 1.6)
 EQ_LIMIT_DB = 4.0
@@ -31,6 +33,7 @@ FULL_STRENGTH_VOICED_S = 5.0
 """The reference needs this much voiced speech for full-strength formant/EQ matching."""
 MIN_VOICED_S = 1.5
 """Below this the reference's pitch cannot be trusted: the voice is left unmatched."""
+ANALYSIS_LIMIT_S = 20.0
 TARGET_RMS_DB = -20.0
 LIMIT_PEAK = 0.89  # -1 dBFS
 
@@ -86,15 +89,19 @@ class MatchPlan:
     """1.0 with >= 5 s of voiced reference speech; formants and EQ are scaled down below that."""
 
 
-def profile_of(samples: np.ndarray, sample_rate: int, *, fixed_median_hz: float = 0.0) -> VoiceProfile:
-    """Measure a voice: pitch track (10 ms, 60-700 Hz) and long-term spectrum.
+def profile_of(samples: np.ndarray, sample_rate: int) -> VoiceProfile:
+    """Measure a voice: pitch track (Praat autocorrelation, 10 ms, 60-700 Hz) and long-term
+    spectrum. Trackers disagree on Piper joe's F0 (88/131/155 Hz), so one tracker, Praat's,
+    is used everywhere: for the reference, for the source calibration, and inside Change
+    gender, which moves each clip to the reference's median as Praat measures it.
 
     Args:
         samples: float mono audio in [-1, 1].
         sample_rate: Hz.
-        fixed_median_hz: use this median instead of the tracked one (Piper joe's F0 is
-            tracked inconsistently, 88-155 Hz, so its median is fixed once).
     """
+    # 20 s is plenty for a median, a spread and a long-term spectrum, and it bounds the time
+    # a new (up to 30 s) reference adds before the first audio.
+    samples = np.asarray(samples)[: int(ANALYSIS_LIMIT_S * sample_rate)]
     f0 = _pitch_track(samples, sample_rate, 60.0, 700.0)
     voiced = f0[f0 > 0]
     if len(voiced) >= 10:
@@ -103,8 +110,6 @@ def profile_of(samples: np.ndarray, sample_rate: int, *, fixed_median_hz: float 
         spread = float((np.percentile(semitones, 84) - np.percentile(semitones, 16)) / 2)
     else:
         median, spread = 0.0, 0.0
-    if fixed_median_hz:
-        median = fixed_median_hz
     return VoiceProfile(median, max(spread, 0.1), len(voiced) * 0.01, _ltas(samples, sample_rate))
 
 
@@ -121,7 +126,14 @@ def plan_match(source: VoiceProfile, reference: VoiceProfile) -> MatchPlan | Non
     target = float(np.clip(reference.median_hz, *MEDIAN_LIMITS_HZ))
     shift = float(np.clip(12 * np.log2(target / source.median_hz), -SHIFT_LIMIT_ST, SHIFT_LIMIT_ST))
     high = RATIO_LIMIT_HIGH_PITCH if shift > 8 else RATIO_LIMITS[1]
-    ratio = float(np.clip(_best_warp(source.ltas_db, reference.ltas_db), RATIO_LIMITS[0], high))
+    # Prior: formants scale roughly with F0^0.2 across speakers (male->female F0 x2.2 gives
+    # formants x1.17). The spectrum search only fine-tunes within +-8 % of it: alone, it picked
+    # 0.91 for a female espeak reference against Piper joe (different synthesisers' spectra).
+    prior = (reference.median_hz / source.median_hz) ** PRIOR_EXPONENT
+    found = _best_warp(
+        source.ltas_db, reference.ltas_db, prior / PRIOR_WINDOW, prior * PRIOR_WINDOW
+    )
+    ratio = float(np.clip(found, RATIO_LIMITS[0], high))
     ratio = float(np.exp(strength * np.log(ratio)))
     range_factor = float(np.clip(reference.spread_st / source.spread_st, *RANGE_LIMITS))
     warped = _warp(source.ltas_db, ratio)
@@ -234,14 +246,15 @@ def _warp(curve: np.ndarray, ratio: float) -> np.ndarray:
     return np.interp(GRID_HZ / ratio, GRID_HZ, curve)
 
 
-def _best_warp(source_db: np.ndarray, reference_db: np.ndarray) -> float:
-    """Ratio in 0.80-1.25 whose warped source best matches the reference's shape
-    in 150-6000 Hz, ignoring level and linear tilt."""
+def _best_warp(source_db: np.ndarray, reference_db: np.ndarray, low: float, high: float) -> float:
+    """Ratio in [low, high] (within 0.80-1.25) whose warped source best matches the
+    reference's shape in 150-6000 Hz, ignoring level and linear tilt."""
     ref = _smooth(reference_db, 200)[_FIT_BAND]
     src = _smooth(source_db, 200)
     basis = np.stack([np.ones(_FIT_BAND.sum()), GRID_HZ[_FIT_BAND] / 1000.0], axis=1)
     best, best_err = 1.0, np.inf
-    for ratio in np.exp(np.linspace(np.log(0.80), np.log(1.25), 46)):
+    low, high = max(low, 0.80), min(high, 1.25)
+    for ratio in np.exp(np.linspace(np.log(low), np.log(max(high, low)), 21)):
         diff = ref - _warp(src, ratio)[_FIT_BAND]
         coef, *_ = np.linalg.lstsq(basis, diff, rcond=None)
         err = float(np.mean((diff - basis @ coef) ** 2))
@@ -257,11 +270,12 @@ def _tilt_shape() -> np.ndarray:
 
 def _equalise(x: np.ndarray, sample_rate: int, curve_db: np.ndarray) -> np.ndarray:
     """Zero-phase EQ of a smooth curve: one FFT of the (padded) whole clip."""
-    pad = 4096
-    spectrum = np.fft.rfft(np.pad(x, (0, pad)))
-    freqs = np.fft.rfftfreq(len(x) + pad, 1.0 / sample_rate)
+    # A power-of-two length: numpy's FFT is slow (and memory-hungry) on prime-ish lengths.
+    size = 1 << int(np.ceil(np.log2(len(x) + 4096)))
+    spectrum = np.fft.rfft(x, n=size)
+    freqs = np.fft.rfftfreq(size, 1.0 / sample_rate)
     gain = 10 ** (np.interp(freqs, GRID_HZ, curve_db) / 20)
-    return np.fft.irfft(spectrum * gain, n=len(x) + pad)[: len(x)]
+    return np.fft.irfft(spectrum * gain, n=size)[: len(x)]
 
 
 def _normalise(x: np.ndarray, target_db: float) -> np.ndarray:

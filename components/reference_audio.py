@@ -18,26 +18,23 @@ from pathlib import Path
 
 import numpy as np
 
-from components.audio_decode import Decoded, channel_word, decode, format_rate
+from components.audio_decode import decode
+from components.audio_report import IDEAL_SPEECH, describe, no_speech_error
+from components.audio_source import Decoded
 from components.audio_level import (
-    CLIP_SHARE,
-    LevelChange,
     clipped_share,
     level_to_target,
     wav_bytes,
     wav_samples,
 )
-from components.audio_speech import NoSpeech, SpeechPlan, detect_speech, frame_levels, plan_speech
+from components.audio_speech import NoSpeech, detect_speech, frame_levels, plan_speech
 from components.errors import AudioInputError
 
 logger = logging.getLogger(__name__)
 
 MIN_SPEECH_S = 4.0
 MAX_SPEECH_S = 30.0
-IDEAL_SPEECH = "10–25 s"
 MAX_INPUT_MINUTES = 10.0
-LOW_RATE_HZ = 16000
-"""Below this the reference is telephone quality: accepted, with a warning."""
 SPLICE_FADE_S = 0.005
 """Short fades where a long pause was cut out, so the join never clicks."""
 _HEAD_BYTES = 1 << 16
@@ -169,15 +166,15 @@ def _read_checked(path: Path, max_upload_mb: float) -> bytes:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise AudioInputError("The recording is not a file. Record again or choose an audio file.")
+            raise AudioInputError(
+                "The recording is not a file. Record again or choose an audio file."
+            )
     except OSError as err:
         raise AudioInputError(
             "The recording could not be found on the server. Record or upload it again."
         ) from err
     if size == 0:
-        raise AudioInputError(
-            "The file is empty (0 bytes). Record again, or choose another file."
-        )
+        raise AudioInputError("The file is empty (0 bytes). Record again, or choose another file.")
     if size > max_upload_mb * 1_000_000:
         raise AudioInputError(
             f"The file is {size / 1_000_000:.1f} MB; the limit is {max_upload_mb:g} MB. "
@@ -196,7 +193,7 @@ def _process(decoded: Decoded, digest: str, target_rate: int) -> PreparedReferen
     try:
         mask = detect_speech(samples, rate, levels)
     except NoSpeech as err:
-        raise _no_speech_error(err.reason) from err
+        raise no_speech_error(err.reason) from err
     plan = plan_speech(levels, mask, rate, MAX_SPEECH_S)
     found_s = plan.kept_samples() / rate
     if found_s < MIN_SPEECH_S:
@@ -208,8 +205,8 @@ def _process(decoded: Decoded, digest: str, target_rate: int) -> PreparedReferen
     kept = _join_pieces(samples, plan.pieces, rate)
     clip_share = clipped_share(kept)
     leveled, change = level_to_target(kept, rate)
-    report, warnings = _describe(
-        decoded, rate, target_rate, plan, change, clip_share, len(kept) / rate
+    report, warnings = describe(
+        decoded, rate, target_rate, plan, MAX_SPEECH_S, change, clip_share, len(kept) / rate
     )
     source = decoded.source
     return PreparedReference(
@@ -254,83 +251,3 @@ def _join_pieces(samples: np.ndarray, pieces, rate: int) -> np.ndarray:
             part[-fade:] *= ramp[::-1]
         parts.append(part)
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
-
-
-def _no_speech_error(reason: str) -> AudioInputError:
-    what = {
-        "silent": "it is silent",
-        "empty": "it is empty",
-        "steady": "it holds only a steady sound, such as hiss, hum or a tone",
-        "noise": "it sounds like noise, not a voice",
-    }.get(reason, "it holds no voice")
-    return AudioInputError(
-        f"No speech was found in this recording: {what}. Check that the right microphone is "
-        f"selected and not muted, then record {IDEAL_SPEECH} of someone speaking."
-    )
-
-
-def _describe(
-    decoded: Decoded,
-    rate: int,
-    target_rate: int,
-    plan: SpeechPlan,
-    change: LevelChange,
-    clip_share: float,
-    kept_s: float,
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Plain-English report sentences, and which of them are warnings."""
-    report: list[str] = []
-    warnings: list[str] = []
-    src = decoded.source
-    what = " ".join(p for p in (format_rate(src.sample_rate), channel_word(src.channels), src.format_name) if p)
-    if src.has_video:
-        report.append(f"Took the sound from the video ({what}) and made it {format_rate(rate)} mono.")
-    elif (src.sample_rate, src.channels, src.format_name) != (rate, 1, "WAV (16-bit)"):
-        report.append(f"Converted {what} to {format_rate(rate)} mono.")
-    if src.sample_rate and src.sample_rate < target_rate:
-        report.append(
-            f"Kept its own {format_rate(src.sample_rate)} rate: raising it to "
-            f"{format_rate(target_rate)} would not add any detail."
-        )
-    if src.sample_rate and src.sample_rate < LOW_RATE_HZ:
-        warnings.append(
-            f"This recording is only {format_rate(src.sample_rate)} (telephone quality), so the clone "
-            "may sound muffled. A recording at 16 kHz or more will work better."
-        )
-    if plan.lead_trimmed_s >= 0.1:
-        report.append(f"Removed {plan.lead_trimmed_s:.1f} s of silence at the start.")
-    if plan.tail_trimmed_s >= 0.1:
-        report.append(f"Removed {plan.tail_trimmed_s:.1f} s of silence at the end.")
-    if plan.pauses_shortened:
-        pauses = "1 long pause" if plan.pauses_shortened == 1 else f"{plan.pauses_shortened} long pauses"
-        report.append(
-            f"Shortened {pauses} to half a second ({plan.pause_time_removed_s:.1f} s removed)."
-        )
-    if plan.window is not None:
-        where = "at a pause" if plan.window_cut_at_pause else "between words"
-        start, end = plan.window
-        report.append(
-            f"The recording has {plan.speech_total_s:.1f} s of speech, more than the "
-            f"{MAX_SPEECH_S:g} s limit: cut to {kept_s:.1f} s {where}, keeping the steadiest, "
-            f"clearest part ({_clock(start)} to {_clock(end)})."
-        )
-    if abs(change.gain_db) >= 1.0:
-        direction = "louder" if change.gain_db > 0 else "quieter"
-        sentence = f"Made it {abs(change.gain_db):.1f} dB {direction} to a standard speaking level"
-        if change.held_back_db >= 2.0:
-            sentence += (
-                f", {change.held_back_db:.0f} dB short of it so its loudest peaks do not distort"
-            )
-        report.append(sentence + ".")
-    if clip_share > CLIP_SHARE:
-        warnings.append(
-            "The recording is distorted in places (it was recorded too loud, so peaks were cut off). "
-            "For a better clone, record again a little further from the microphone or with lower input volume."
-        )
-    return tuple(report + warnings), tuple(warnings)
-
-
-def _clock(seconds: float) -> str:
-    """62.4 -> '1:02.4' (minutes:seconds, as a media player shows it)."""
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"

@@ -154,10 +154,12 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         try:
             prepared = service.check_reference(path)
         except VoiceCloneError as exc:
-            return f"⚠️ {exc.user_message}"
+            return f"**Can't use this sample:** {exc.user_message}"
         except Exception:
             log.exception("reference check failed")
-            return "⚠️ This file could not be checked. Try another recording."
+            return "**Can't use this sample:** it could not be checked. Try another recording."
+        for warning in prepared.warnings:
+            gr.Warning(warning)
         return reference_report(prepared)
 
     def import_file(file_path: str | None):
@@ -167,7 +169,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         try:
             prepared = service.check_reference(file_path)
         except VoiceCloneError as exc:
-            return gr.skip(), f"⚠️ {exc.user_message}"
+            return gr.skip(), f"**Can't use this file:** {exc.user_message}"
         target = service.outputs.new_path(CONVERTED_SUFFIX)
         target.write_bytes(prepared.wav_bytes)
         return str(target), reference_report(prepared)
@@ -283,7 +285,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
 
 
 def reference_report(prepared) -> str:
-    lines = [f"✅ **{prepared.duration_s:.1f} s of speech ready** (from {prepared.source})."]
+    lines = [f"**Sample ready: {prepared.duration_s:.1f} s of speech** (from {prepared.source})."]
     lines.extend(f"- {sentence}" for sentence in prepared.report)
     return "\n".join(lines)
 

@@ -10,7 +10,8 @@ dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
 apt_packages=(ffmpeg espeak-ng)
-[ "$dev" = 1 ] && apt_packages+=(chromium)
+# Browser tests: Chromium, plus a colour emoji font so screenshots show the page's ✅/⚠️ as a person sees them.
+[ "$dev" = 1 ] && apt_packages+=(chromium fonts-noto-color-emoji)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do

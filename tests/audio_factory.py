@@ -144,9 +144,7 @@ def video_with_audio(src: Path, dest: Path, *ffmpeg_args: str) -> Path:
     return Path(dest)
 
 
-def write_wav(
-    dest: Path, samples: np.ndarray, sample_rate: int, subtype: str = "PCM_16"
-) -> Path:
+def write_wav(dest: Path, samples: np.ndarray, sample_rate: int, subtype: str = "PCM_16") -> Path:
     """Write float samples (frames x channels, or 1-D) with a soundfile subtype.
 
     subtype: PCM_U8, PCM_16, PCM_24, PCM_32, FLOAT or DOUBLE.
@@ -173,7 +171,9 @@ def silence_wav(
     dest: Path, seconds: float = 5.0, sample_rate: int = 24000, channels: int = 1
 ) -> Path:
     """Digital silence (all zero samples), 16-bit."""
-    return write_wav(dest, np.zeros((int(seconds * sample_rate), channels), np.float32), sample_rate)
+    return write_wav(
+        dest, np.zeros((int(seconds * sample_rate), channels), np.float32), sample_rate
+    )
 
 
 def noise_wav(

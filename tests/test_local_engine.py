@@ -145,9 +145,13 @@ def test_matching_moves_pitch_toward_each_reference(engine, female_reference, ma
     text = offline_text.SAMPLE_SENTENCES["english"]
     for reference in (female_reference, male_reference):
         ref_audio, _ = _decode(reference)
-        out = join(engine.synthesize(text, language="english", emotion="neutral", reference=reference))
+        out = join(
+            engine.synthesize(text, language="english", emotion="neutral", reference=reference)
+        )
         distance = abs(12 * np.log2(median_f0(out) / median_f0(ref_audio)))
-        assert distance < 2.5, f"output {median_f0(out):.0f} Hz vs reference {median_f0(ref_audio):.0f} Hz"
+        assert distance < 2.5, (
+            f"output {median_f0(out):.0f} Hz vs reference {median_f0(ref_audio):.0f} Hz"
+        )
     note = engine.voice_note(female_reference, "english")
     assert note.startswith("Offline voice matching (approximate, not cloning)")
     assert "Hz" in note and "×" in note and "<" not in note
@@ -155,7 +159,9 @@ def test_matching_moves_pitch_toward_each_reference(engine, female_reference, ma
 
 def test_matching_works_for_an_espeak_language(engine, female_reference):
     text = offline_text.SAMPLE_SENTENCES["german"]
-    out = join(engine.synthesize(text, language="german", emotion="neutral", reference=female_reference))
+    out = join(
+        engine.synthesize(text, language="german", emotion="neutral", reference=female_reference)
+    )
     assert median_f0(out) > 170
     assert "approximate, not cloning" in engine.voice_note(female_reference, "german")
 
@@ -163,7 +169,11 @@ def test_matching_works_for_an_espeak_language(engine, female_reference):
 def test_no_reference_is_the_built_in_voice_said_plainly(engine):
     note = engine.voice_note(None, "english")
     assert note == "Built-in offline voice (no reference given, not matched)."
-    audio = join(engine.synthesize("Just the built-in voice.", language="english", emotion="neutral", reference=None))
+    audio = join(
+        engine.synthesize(
+            "Just the built-in voice.", language="english", emotion="neutral", reference=None
+        )
+    )
     assert 80 < median_f0(audio) < 170  # Piper joe, unmoved (Praat hears 90-130 Hz)
 
 
@@ -172,12 +182,18 @@ def test_reference_without_voiced_speech_is_left_unmatched_and_said_so(engine):
     reference = make_reference(noise)
     note = engine.voice_note(reference, "english")
     assert "not matched" in note and "too little voiced speech" in note
-    audio = join(engine.synthesize("Still speaking.", language="english", emotion="neutral", reference=reference))
+    audio = join(
+        engine.synthesize(
+            "Still speaking.", language="english", emotion="neutral", reference=reference
+        )
+    )
     assert active_rms(audio) > 0.03
 
 
 @pytest.mark.parametrize(
-    "payload", [b"not a wav at all", b"RIFF\x00\x00\x00\x00WAVEfmt ", b""], ids=["junk", "truncated", "empty"]
+    "payload",
+    [b"not a wav at all", b"RIFF\x00\x00\x00\x00WAVEfmt ", b""],
+    ids=["junk", "truncated", "empty"],
 )
 def test_unreadable_reference_is_refused_clearly(engine, payload):
     reference = PreparedReference(payload, RATE, 5.0, hashlib.sha256(payload).hexdigest(), "junk")
@@ -217,7 +233,9 @@ def test_long_text_streams_sentence_by_sentence(engine, monkeypatch):
     piper, _ = engine._voices()
     calls: list[str] = []
     original = piper.synthesize
-    monkeypatch.setattr(piper, "synthesize", lambda text, **kw: calls.append(text) or original(text, **kw))
+    monkeypatch.setattr(
+        piper, "synthesize", lambda text, **kw: calls.append(text) or original(text, **kw)
+    )
     paragraph = " ".join(["This sentence is one of several in a long paragraph."] * 5)
     stream = engine.synthesize(paragraph, language="english", emotion="neutral", reference=None)
     first = next(stream)
@@ -231,7 +249,9 @@ def test_reference_profile_is_cached(engine, female_reference, monkeypatch):
     engine.voice_note(female_reference, "english")
     monkeypatch.setattr(matching, "profile_of", lambda *a, **k: pytest.fail("recomputed"))
     engine.voice_note(female_reference, "english")
-    list(engine.synthesize("Cached.", language="english", emotion="sad", reference=female_reference))
+    list(
+        engine.synthesize("Cached.", language="english", emotion="sad", reference=female_reference)
+    )
 
 
 def test_two_threads_can_synthesise_at_once(engine, female_reference):
@@ -239,7 +259,11 @@ def test_two_threads_can_synthesise_at_once(engine, female_reference):
 
     def work(language: str) -> None:
         sentence = offline_text.SAMPLE_SENTENCES[language]
-        results[language] = join(engine.synthesize(sentence, language=language, emotion="happy", reference=female_reference))
+        results[language] = join(
+            engine.synthesize(
+                sentence, language=language, emotion="happy", reference=female_reference
+            )
+        )
 
     threads = [threading.Thread(target=work, args=(lang,)) for lang in ("english", "french")]
     for thread in threads:
@@ -251,7 +275,11 @@ def test_two_threads_can_synthesise_at_once(engine, female_reference):
 
 
 def test_output_is_limited_below_full_scale(engine):
-    audio = join(engine.synthesize("Stop that right now!", language="english", emotion="angry", reference=None))
+    audio = join(
+        engine.synthesize(
+            "Stop that right now!", language="english", emotion="angry", reference=None
+        )
+    )
     assert np.abs(audio).max() <= matching.LIMIT_PEAK + 1e-6
 
 
@@ -276,7 +304,10 @@ def test_sentence_splitting_keeps_abbreviations_and_bounds_chunks():
     chunks = offline_text.split_chunks("Dr. Smith arrived. " + "word, " * 80 + "end.")
     assert chunks[0] == "Dr. Smith arrived."
     assert all(len(c) <= offline_text.MAX_CHUNK_CHARS for c in chunks)
-    assert offline_text.split_chunks("今天天气很好。我们去公园吧！") == ["今天天气很好。", "我们去公园吧！"]
+    assert offline_text.split_chunks("今天天气很好。我们去公园吧！") == [
+        "今天天气很好。",
+        "我们去公园吧！",
+    ]
 
 
 def _decode(reference: PreparedReference) -> tuple[np.ndarray, int]:

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: Debian's Chromium driven by Playwright, its fake microphone fed real speech.
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, its fake mic fed real speech.
 
 Chromium is never downloaded (`playwright install` cannot work on these machines): the system's
 Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) is launched. When it or Playwright is missing the
@@ -66,11 +66,15 @@ PLAY_JS = """async el => {
 
 def chromium_executable() -> str:
     candidates = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium"]
-    candidates += [shutil.which(name) or "" for name in ("chromium", "chromium-browser", "google-chrome")]
+    candidates += [
+        shutil.which(name) or "" for name in ("chromium", "chromium-browser", "google-chrome")
+    ]
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    pytest.fail(f"Chromium was not found (looked for $CHROMIUM_PATH, /usr/bin/chromium). {INSTALL_HINT}")
+    pytest.fail(
+        f"Chromium was not found (looked for $CHROMIUM_PATH, /usr/bin/chromium). {INSTALL_HINT}"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -131,7 +135,7 @@ def modelslab_app(emulator_server):
 
 @pytest.fixture(scope="session")
 def offline_app():
-    """The real app with no key anywhere: the embedded offline engine (the default on a fresh machine)."""
+    """The real app with no key anywhere: the offline engine (the default on a fresh machine)."""
     settings = app_settings(None)
     with running_app(settings) as (_, service):
         yield AppUnderTest(f"http://127.0.0.1:{settings.server_port}/", service)
@@ -251,9 +255,13 @@ class Studio:
 
         texts = self.page.get_by_test_id("toast-text")
         expect(texts.first).to_be_visible(timeout=timeout_s * 1000)
+        # Let the toast finish fading in, so the screenshot shows it as a person reads it.
+        expect(self.page.get_by_test_id("toast-body").first).to_have_css("opacity", "1")
         return texts.all_inner_texts()
 
     def screenshot(self, name: str) -> Path:
+        """Save the whole page (1280 px wide) as artifacts/browser/<name>.png."""
+        self.page.mouse.move(0, 0)  # no hover highlight left on the last button clicked
         path = self.artifacts / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path

@@ -1,4 +1,4 @@
-"""A person's path through the page in real Chromium: record or upload, type, choose, Generate, listen.
+"""A person's path through the page in Chromium: record or upload, type, choose, Generate, listen.
 
 The microphone is Chromium's fake capture device playing real speech (see conftest.py), so the
 recording goes through the browser's MediaRecorder and Gradio's upload exactly as a person's does.
@@ -20,7 +20,9 @@ RECORD_SECONDS = 6.5
 GERMAN_TEXT = "Guten Morgen! Das ist meine Stimme, geklont im Browser."
 FRENCH_TEXT = "Bonjour à tous, voici ma voix clonée à partir d'un fichier."
 SPANISH_TEXT = "Hola a todos. Esta voz se hizo sin conexión, en este mismo servidor."
-TOO_SHORT = re.compile(r"only \d+(\.\d+)? s of speech.*needs 4.30 s|too short", re.IGNORECASE | re.DOTALL)
+TOO_SHORT = re.compile(
+    r"only \d+(\.\d+)? s of speech.*needs 4.30 s|too short", re.IGNORECASE | re.DOTALL
+)
 """The specific message for a sample with under 4 s of speech (not a generic failure)."""
 
 
@@ -28,7 +30,9 @@ TOO_SHORT = re.compile(r"only \d+(\.\d+)? s of speech.*needs 4.30 s|too short", 
 def speech_mp3(tmp_path_factory):
     """A 9 s speech sample as an MP3, the kind of file a person uploads."""
     folder = tmp_path_factory.mktemp("upload")
-    return transcode(speech_wav(folder / "sample.wav", 9.0), folder / "my voice.mp3", "-b:a", "128k")
+    return transcode(
+        speech_wav(folder / "sample.wav", 9.0), folder / "my voice.mp3", "-b:a", "128k"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +72,8 @@ def test_record_from_microphone_and_generate_with_modelslab(studio, modelslab_ap
     body = emulator.submissions()[-1].body
     assert body["prompt"] == GERMAN_TEXT
     assert (body["language"], body["emotion"]) == ("german", "happy")
-    # What the mic captured (≈ 6.5 s of looping speech) reached the API as a 4-30 s reference.
-    assert 4.0 <= sent_reference_seconds(emulator) <= RECORD_SECONDS + 0.5
+    # What the mic captured (≈ 6.5 s of speech) reached the API as a 4-30 s reference.
+    assert 4.0 <= sent_reference_seconds(emulator) <= RECORD_SECONDS + 2.0  # + click latency
     job_id = next(iter(emulator.jobs))
     assert "ModelsLab" in details and job_id in details and VALID_KEY not in details
     assert not studio.page_errors
@@ -118,7 +122,9 @@ def test_two_second_recording_says_too_short_and_keeps_the_text(studio, modelsla
     studio.record(2.0)
     studio.type_text(GERMAN_TEXT)
     studio.choose_language("German")
-    assert TOO_SHORT.search(studio.reference_report.inner_text()), studio.reference_report.inner_text()
+    assert TOO_SHORT.search(studio.reference_report.inner_text()), (
+        studio.reference_report.inner_text()
+    )
     studio.generate()
 
     messages = studio.error_messages()

@@ -1,4 +1,4 @@
-"""`python app.py` as the README starts it (a subprocess is the point here): no key, offline default.
+"""`python app.py` as the README starts it (a subprocess is the point): no key, offline default.
 
 The page it serves is used for real in Chromium (upload, Generate, listen), and its final state is
 saved as artifacts/browser/app_py_offline.png. With UPDATE_README_SCREENSHOT=1 that screenshot
@@ -24,8 +24,16 @@ from tests.conftest import free_port
 pytestmark = pytest.mark.browser
 
 START_TIMEOUT_S = 120.0
-ENGLISH_TEXT = "Hello! This is my voice, made on this computer. It works without an internet connection."
-SCRUBBED_ENV = ("MODELSLAB_API_KEY", "MODELSLAB_BASE_URL", "VOICE_BACKEND", "APP_AUTH", "GRADIO_SERVER_NAME")
+ENGLISH_TEXT = (
+    "Hello! This is my voice, made on this computer. It works without an internet connection."
+)
+SCRUBBED_ENV = (
+    "MODELSLAB_API_KEY",
+    "MODELSLAB_BASE_URL",
+    "VOICE_BACKEND",
+    "APP_AUTH",
+    "GRADIO_SERVER_NAME",
+)
 
 
 def wait_for_http_200(url: str, process: subprocess.Popen, timeout_s: float) -> float:
@@ -45,7 +53,7 @@ def wait_for_http_200(url: str, process: subprocess.Popen, timeout_s: float) -> 
 
 @pytest.fixture
 def app_py(tmp_path):
-    """Start `python app.py` on a free port with a clean environment (no key): the README's default."""
+    """Start `python app.py` on a free port, clean environment (no key): the README's default."""
     port = free_port()
     env = {name: value for name, value in os.environ.items() if name not in SCRUBBED_ENV}
     env.update(

@@ -50,6 +50,7 @@ SCENARIOS = (
     "fetch_truncated",  # processing; fetch answers HTTP 200 with truncated JSON `fail_times` times
     "result_undecodable",  # success, but the result is a WAV header followed by garbage
     "result_slow",  # success, but the result URL answers only after `delay_s` (`fail_times` times)
+    "echo_key",  # HTTP 200 error whose message quotes the key it was sent (a careless server)
 )
 
 
@@ -90,7 +91,8 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict
-    body: dict | None
+    body: dict | None = field(repr=False)
+    """The decoded JSON body; kept out of repr because it holds the API key."""
     raw: bytes = field(repr=False, default=b"")
     at: float = field(default_factory=time.monotonic)
     """When the request arrived (time.monotonic), for backoff and polling-rate checks."""
@@ -147,6 +149,8 @@ class ModelsLabEmulator:
 
     def __init__(self, valid_key: str = VALID_KEY):
         self.valid_key = valid_key
+        self.valid_keys = {valid_key}
+        """Every key the emulator accepts; tests add a visitor's own key here."""
         self.scenario = Scenario()
         self.requests: list[RecordedRequest] = []
         self.jobs: dict[str, Job] = {}
@@ -173,6 +177,7 @@ class ModelsLabEmulator:
     def reset(self, **scenario) -> None:
         with self._lock:
             self.scenario = Scenario(**scenario)
+            self.valid_keys = {self.valid_key}
             self.requests.clear()
             self.jobs.clear()
             self._counters.clear()
@@ -239,6 +244,9 @@ class ModelsLabEmulator:
             return _send_raw(handler, 200, b"<html><body>Bad gateway</body></html>", "text/html")
         if mode == "truncated":
             return _send_raw(handler, 200, b'{"status": "success", "output": ["htt', "application/json")
+        if mode == "echo_key":
+            key = record.body.get("key") if isinstance(record.body, dict) else None
+            return _send(handler, 200, {"status": "error", "message": f"Queue full for key {key}", "tip": f"key={key}"})
         problem = self._validate(handler, record)
         if problem:
             return _send(handler, *problem)
@@ -281,7 +289,7 @@ class ModelsLabEmulator:
         body = record.body
         if "application/json" not in handler.headers.get("Content-Type", ""):
             return 200, {"status": "error", "message": "Invalid Api Key", "tip": "Make sure you are passing Content-Type: application/json in header."}
-        if not isinstance(body, dict) or body.get("key") != self.valid_key:
+        if not isinstance(body, dict) or not isinstance(body.get("key"), str) or body["key"] not in self.valid_keys:
             return 401, {"status": "error", "message": "Invalid Api Key"}
         if not isinstance(body.get("prompt"), str) or not body["prompt"].strip():
             return 200, {"status": "error", "message": {"prompt": ["The prompt field is required."]}}
@@ -337,7 +345,7 @@ class ModelsLabEmulator:
 
     def _fetch(self, handler, record: RecordedRequest, job_id: str) -> None:
         body = record.body
-        if not isinstance(body, dict) or body.get("key") != self.valid_key:
+        if not isinstance(body, dict) or not isinstance(body.get("key"), str) or body["key"] not in self.valid_keys:
             return _send(handler, 401, {"status": "error", "message": "Invalid Api Key"})
         job = self.jobs.get(job_id)
         if job is None:

@@ -1,0 +1,195 @@
+"""Load benchmark: 32 concurrent /clone calls against the loopback ModelsLab emulator. Prints figures.
+
+Usage:  python bench/load.py [--calls 32] [--eta 3] [--no-reference]
+
+`python app.py` runs as a subprocess (RATE_LIMIT_PER_MINUTE=0, MODELSLAB_BASE_URL at an emulator in
+this process, in `processing` mode with the given eta). Each call is its own gradio_client.Client
+(one visitor each) with its own text, so every result can be traced to its job: the emulator writes
+the job id into each WAV it serves. Printed: wall time p50/p95 (target p95 <= eta + 2 s), delivery
+latency from the moment the emulator marks a job ready to the moment the caller has the file (target
+median <= 1 s), polls per job per second (target <= 1), and the app's peak RSS (target <= 500 MB),
+then the official modelslab-py behaviour as the anchor. All traffic stays on 127.0.0.1, bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.fakes.modelslab_emulator import VALID_KEY, ModelsLabEmulator, wav_comment  # noqa: E402
+
+START_TIMEOUT_S = 180.0
+CALL_TIMEOUT_S = 60.0
+SDK_FETCH_SLEEP_S = 60.0  # modelslab-py 0.2.3: Client(fetch_retry=10, fetch_timeout=60)
+RSS_TARGET_MB = 500.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))  # nearest-rank
+    return ordered[rank]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the kernel's record of the process's peak resident set."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def max_polls_per_second(times: list[float]) -> int:
+    """Most fetches of one job inside any 1-second window."""
+    best = 0
+    for i, start in enumerate(times):
+        best = max(best, sum(1 for t in times[i:] if t - start < 1.0))
+    return best
+
+
+def start_app(emulator: ModelsLabEmulator, workdir: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "MODELSLAB_API_KEY": VALID_KEY,
+        "MODELSLAB_BASE_URL": emulator.base_url,
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "GRADIO_TEMP_DIR": str(workdir / "gradio"),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "TMPDIR": str(workdir),
+    }
+    log = open(workdir / "app.log", "wb")
+    proc = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=workdir, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}/"
+    import requests
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"app.py exited with {proc.returncode}; see {workdir / 'app.log'}")
+        try:
+            if requests.get(base, timeout=2).status_code == 200:
+                return proc, base
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    proc.kill()
+    raise SystemExit("app.py did not start in time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=32)
+    parser.add_argument("--eta", type=float, default=3.0)
+    parser.add_argument("--no-reference", action="store_true", help="clone a stored voice id instead of a recording")
+    args = parser.parse_args()
+    calls = max(1, min(args.calls, 64))
+
+    from gradio_client import Client, handle_file
+
+    emulator = ModelsLabEmulator().start()
+    workdir = Path(tempfile.mkdtemp(prefix="vcs-load-"))
+    (workdir / "gradio").mkdir()
+    reference = None
+    if not args.no_reference:
+        from tests.audio_factory import speech_wav
+
+        reference = speech_wav(workdir / "reference.wav", seconds=10.0)
+    proc, base = start_app(emulator, workdir)
+    try:
+        rss_idle = peak_rss_mb(proc.pid)
+        clients = [Client(base, verbose=False, download_files=str(workdir / f"c{i}")) for i in range(calls)]
+
+        starts: dict[int, float] = {}
+
+        def one_call(index: int, client: Client) -> tuple[int, float, float, str]:
+            started = starts[index] = time.monotonic()
+            audio, _details = client.submit(
+                text=f"Load test call number {index}.", reference=handle_file(str(reference)) if reference else None,
+                voice_id="" if reference else "jacob", language="english", emotion="neutral",
+                backend="modelslab", api_key="", api_name="/clone",
+            ).result(timeout=CALL_TIMEOUT_S)
+            finished = time.monotonic()
+            return index, finished - started, finished, wav_comment(Path(audio).read_bytes())
+
+        emulator.reset(mode="processing", eta_s=args.eta)
+        one_call(-1, clients[0])  # warm-up: the reference is prepared once and cached by content
+        emulator.reset(mode="processing", eta_s=args.eta)
+        barrier = threading.Barrier(calls)
+
+        def timed(index: int):
+            barrier.wait()
+            return one_call(index, clients[index])
+
+        with ThreadPoolExecutor(max_workers=calls) as pool:
+            results = list(pool.map(timed, range(calls)))
+        rss_peak = peak_rss_mb(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        emulator.stop()
+
+    jobs_by_prompt = {job.body.get("prompt"): job for job in emulator.jobs.values()}
+    walls = [wall for _, wall, _, _ in results]
+    own = sum(1 for index, _, _, got in results
+              if got and got == jobs_by_prompt[f"Load test call number {index}."].job_id)
+    delivery_client = [finished - jobs_by_prompt[f"Load test call number {index}."].ready_at
+                       for index, _, finished, _ in results]
+    delivery_app = [job.delivered_at - job.ready_at for job in emulator.jobs.values() if job.delivered_at]
+    polls = [max_polls_per_second(job.fetch_times) for job in emulator.jobs.values()]
+    gaps = [b - a for job in emulator.jobs.values() for a, b in zip(job.fetch_times, job.fetch_times[1:])]
+    fetches = [len(job.fetch_times) for job in emulator.jobs.values()]
+    to_submit = [jobs_by_prompt[f"Load test call number {index}."].submitted_at - starts[index] for index, *_ in results]
+    p50, p95 = percentile(walls, 50), percentile(walls, 95)
+    median_delivery = statistics.median(delivery_client)
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    print(f"load: {calls} concurrent /clone calls via gradio_client, emulator 'processing' eta {args.eta:g} s, "
+          f"{'10 s speech reference' if reference else 'voice id, no reference'}, {os.cpu_count()} cores")
+    print(f"  succeeded          {len(results)}/{calls}; each got its own job's audio: {own}/{calls}")
+    print(f"  wall time          p50 {p50:.2f} s  p95 {p95:.2f} s  max {max(walls):.2f} s   "
+          f"target p95 <= {args.eta + 2:g} s: {verdict(p95 <= args.eta + 2)}")
+    print(f"  click -> API submit median {statistics.median(to_submit):.2f} s  max {max(to_submit):.2f} s")
+    print(f"  delivery latency   ready -> caller has file: median {median_delivery:.2f} s  max {max(delivery_client):.2f} s   "
+          f"target median <= 1 s: {verdict(median_delivery <= 1.0)}")
+    print(f"                     ready -> app downloaded:  median {statistics.median(delivery_app):.2f} s  "
+          f"max {max(delivery_app):.2f} s")
+    print(f"  polling            fetches per job {min(fetches)}-{max(fetches)}; max fetches of one job in any 1 s: "
+          f"{max(polls)}; shortest gap {min(gaps) if gaps else float('nan'):.2f} s   "
+          f"target <= 1/s: {verdict(max(polls) <= 1)}")
+    print(f"  app peak RSS       {rss_peak:.0f} MB (idle after start {rss_idle:.0f} MB)   "
+          f"target <= {RSS_TARGET_MB:g} MB: {verdict(rss_peak <= RSS_TARGET_MB)}")
+    first_fetch_after = 0.0  # the SDK fetches right away, then sleeps fetch_timeout between tries
+    sdk_delivered = first_fetch_after + SDK_FETCH_SLEEP_S * max(1, -(-args.eta // SDK_FETCH_SLEEP_S))
+    print(f"  anchor             official modelslab-py 0.2.3 sleeps {SDK_FETCH_SLEEP_S:g} s between fetches "
+          f"(fetch_retry=10, fetch_timeout=60): a job ready after {args.eta:g} s reaches the caller after "
+          f"~{sdk_delivered:.0f} s, delivery latency ~{sdk_delivered - args.eta:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
