@@ -176,7 +176,9 @@ class LocalEngine:
                     raw = espeak.synthesize(spoken, key.name)
                 out = matching.render(raw, SAMPLE_RATE, plan=plan, prosody=prosody)
                 if index < len(chunks) - 1:
-                    out = np.concatenate([out, np.zeros(int(SENTENCE_PAUSE_S * SAMPLE_RATE), np.float32)])
+                    out = np.concatenate(
+                        [out, np.zeros(int(SENTENCE_PAUSE_S * SAMPLE_RATE), np.float32)]
+                    )
                 yield SpeechChunk(out, SAMPLE_RATE, chunk, index, len(chunks))
 
         return generate()

@@ -203,13 +203,19 @@ def _change_gender(x, sample_rate, ratio, target_hz, relative_st, range_factor, 
         new_median = float(np.clip(target_hz, *MEDIAN_LIMITS_HZ)) if target_hz > 0 else 0.0
         if not target_hz and abs(relative_st) > 0.05:
             # Same analysis as Change gender's own (autocorrelation, 0.8/floor step).
-            pitch = sound.to_pitch_ac(time_step=0.8 / floor, pitch_floor=floor, pitch_ceiling=ceiling)
+            pitch = sound.to_pitch_ac(
+                time_step=0.8 / floor, pitch_floor=floor, pitch_ceiling=ceiling
+            )
             voiced = pitch.selected_array["frequency"]
             voiced = voiced[voiced > 0]
             if len(voiced) >= 3:
-                new_median = float(np.clip(np.median(voiced) * 2 ** (relative_st / 12), *MEDIAN_LIMITS_HZ))
+                new_median = float(
+                    np.clip(np.median(voiced) * 2 ** (relative_st / 12), *MEDIAN_LIMITS_HZ)
+                )
         try:
-            out = call(sound, "Change gender", floor, ceiling, ratio, new_median, range_factor, duration)
+            out = call(
+                sound, "Change gender", floor, ceiling, ratio, new_median, range_factor, duration
+            )
         except parselmouth.PraatError as err:
             # e.g. a clip with nothing voiced ("shh"): keep it rather than fail the request.
             logger.warning("Praat Change gender failed, keeping the clip unchanged: %s", err)

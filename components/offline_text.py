@@ -11,6 +11,8 @@ import re
 import threading
 import unicodedata
 
+from components.errors import EngineUnavailableError
+
 FIRST_CHUNK_CHARS = 100
 """The first chunk is kept short so the first audio reaches the player in about a second."""
 MAX_CHUNK_CHARS = 150
@@ -116,8 +118,13 @@ def to_kana(text: str) -> str:
     global _kakasi
     with _lock:
         if _kakasi is None:
-            import pykakasi
-
+            try:
+                import pykakasi
+            except ImportError as err:
+                raise EngineUnavailableError(
+                    "Japanese text with kanji needs the pykakasi package offline; install "
+                    "requirements.txt, or write the text in kana."
+                ) from err
             _kakasi = pykakasi.kakasi()
         parts = _kakasi.convert(text)
     # The topic particle は is read "wa"; pykakasi leaves it as は ("ha") when it follows

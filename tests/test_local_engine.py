@@ -120,6 +120,13 @@ def test_japanese_kanji_and_chinese_hanzi_become_speech():
     assert offline_text.speakable("今天天气很好。", "chinese") == "今天天气很好。"
 
 
+def test_missing_kanji_dictionary_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(offline_text, "_kakasi", None)
+    monkeypatch.setitem(sys.modules, "pykakasi", None)  # makes `import pykakasi` fail
+    with pytest.raises(EngineUnavailableError, match="pykakasi"):
+        offline_text.speakable("東京", "japanese")
+
+
 def test_arabic_is_vowelled_before_speaking():
     vowelled = offline_text.speakable("مرحبا كيف حالك اليوم", "arabic")
     assert any("\u064b" <= ch <= "\u0652" for ch in vowelled)

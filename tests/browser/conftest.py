@@ -193,8 +193,12 @@ class Studio:
         from playwright.sync_api import expect
 
         expect(self.reference.locator("audio[src]").first).to_be_attached(timeout=20_000)
-        expect(self.reference_report).to_have_text(re.compile(r"\w"), timeout=30_000)
-        return self.reference_report.inner_text()
+        # The report text itself (not its "processing | 0.3s" overlay), once the check is over.
+        text = self.reference_report.get_by_test_id("markdown")
+        expect(text).to_have_text(re.compile(r"\w"), timeout=30_000)
+        busy = self.reference_report.get_by_test_id("status-tracker")
+        expect(busy).to_have_class(re.compile(r"\bhide\b"), timeout=30_000)
+        return text.inner_text()
 
     # --- the other inputs --------------------------------------------------------------------
     @property

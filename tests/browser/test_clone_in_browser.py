@@ -24,6 +24,8 @@ TOO_SHORT = re.compile(
     r"only \d+(\.\d+)? s of speech.*needs 4.30 s|too short", re.IGNORECASE | re.DOTALL
 )
 """The specific message for a sample with under 4 s of speech (not a generic failure)."""
+SAMPLE_READY = re.compile(r"(\d+(?:\.\d+)?) s of speech")
+SAMPLE_PROBLEM = re.compile(r"can.t use|⚠", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,13 @@ def speech_mp3(tmp_path_factory):
 @pytest.fixture(scope="module")
 def speech_upload_wav(tmp_path_factory):
     return speech_wav(tmp_path_factory.mktemp("upload-wav") / "sample.wav", 8.0)
+
+
+def speech_seconds_ready(report: str) -> float:
+    """The app's verdict on a usable sample: how many seconds of speech it found."""
+    match = SAMPLE_READY.search(report)
+    assert match and not SAMPLE_PROBLEM.search(report), report
+    return float(match.group(1))
 
 
 def sent_reference_seconds(emulator) -> float:
@@ -60,8 +69,7 @@ def assert_playable(studio, expected_s: float | None = None, at_least_s: float =
 
 def test_record_from_microphone_and_generate_with_modelslab(studio, modelslab_app, emulator):
     studio.open(modelslab_app.url)
-    report = studio.record(RECORD_SECONDS)
-    assert "⚠" not in report, report
+    assert speech_seconds_ready(studio.record(RECORD_SECONDS)) >= 4.0
     studio.type_text(GERMAN_TEXT)
     studio.choose_language("German")
     studio.choose_emotion("happy")
@@ -82,8 +90,7 @@ def test_record_from_microphone_and_generate_with_modelslab(studio, modelslab_ap
 
 def test_upload_mp3_and_generate_with_modelslab(studio, modelslab_app, emulator, speech_mp3):
     studio.open(modelslab_app.url)
-    report = studio.upload(speech_mp3)
-    assert "⚠" not in report, report
+    assert speech_seconds_ready(studio.upload(speech_mp3)) >= 8.0
     studio.type_text(FRENCH_TEXT)
     studio.choose_language("French")
     studio.choose_emotion("sad")
@@ -102,7 +109,7 @@ def test_upload_mp3_and_generate_with_modelslab(studio, modelslab_app, emulator,
 
 def test_record_from_microphone_and_generate_offline_without_a_key(studio, offline_app):
     studio.open(offline_app.url)
-    studio.record(RECORD_SECONDS)
+    assert speech_seconds_ready(studio.record(RECORD_SECONDS)) >= 4.0
     studio.type_text(SPANISH_TEXT)
     studio.choose_language("Spanish")
     studio.choose_emotion("happy")
@@ -119,12 +126,10 @@ def test_record_from_microphone_and_generate_offline_without_a_key(studio, offli
 
 def test_two_second_recording_says_too_short_and_keeps_the_text(studio, modelslab_app, emulator):
     studio.open(modelslab_app.url)
-    studio.record(2.0)
+    report = studio.record(2.0)
+    assert TOO_SHORT.search(report), report  # said at once, before Generate
     studio.type_text(GERMAN_TEXT)
     studio.choose_language("German")
-    assert TOO_SHORT.search(studio.reference_report.inner_text()), (
-        studio.reference_report.inner_text()
-    )
     studio.generate()
 
     messages = studio.error_messages()
@@ -149,7 +154,7 @@ def test_emulator_error_shows_the_server_message(
 ):
     emulator.reset(mode=mode, eta_s=0.3)
     studio.open(modelslab_app.url)
-    studio.upload(speech_upload_wav)
+    speech_seconds_ready(studio.upload(speech_upload_wav))
     studio.type_text(GERMAN_TEXT)
     studio.generate()
 
