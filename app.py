@@ -24,6 +24,8 @@ if __name__ == "__main__":
 
     install_log_redaction()
     demo.launch(prevent_thread_lock=True, **launch_options(settings))
-    # Load the offline voice in the background once the page is up: the first visitor never waits for it.
-    service.backends["local"].engine.start_warmup()
+    if settings.offline_is_default:
+        # Load the offline voice in the background once the page is up: the first visitor never waits.
+        # With a server key it loads on the first offline request instead (it costs ~350 MB).
+        service.backends["local"].engine.start_warmup()
     demo.block_thread()

@@ -95,10 +95,11 @@ def clean_env(port: int, temp_dir: Path) -> dict[str, str]:
     return env
 
 
-def wait_for_200(url: str, process: subprocess.Popen, started: float) -> float:
+def wait_for_200(url: str, process: subprocess.Popen, started: float, log: Path) -> float:
     while time.perf_counter() - started < START_TIMEOUT_S:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with code {process.returncode}")
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{process.args} exited with code {process.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -113,7 +114,8 @@ def measure(script: Path, browser, work: Path) -> tuple[float, float]:
     """(seconds to first HTTP 200, seconds to an enabled #generate in Chromium), from the spawn."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    log = open(work / f"{script.stem}-{port}.log", "wb")
+    log_path = work / f"{script.stem}-{port}.log"
+    log = open(log_path, "wb")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(script)],
@@ -123,7 +125,7 @@ def measure(script: Path, browser, work: Path) -> tuple[float, float]:
         stderr=subprocess.STDOUT,
     )
     try:
-        first_200 = wait_for_200(url, process, started)
+        first_200 = wait_for_200(url, process, started, log_path)
         context = browser.new_context()
         try:
             page = context.new_page()

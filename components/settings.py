@@ -110,6 +110,11 @@ class Settings:
         return bool(self.api_key)
 
     @property
+    def offline_is_default(self) -> bool:
+        """True when a visitor who sets nothing gets the offline engine (so it is worth warming up)."""
+        return self.voice_backend == "local" or (self.voice_backend == "auto" and not self.has_server_key)
+
+    @property
     def allows_plain_http(self) -> bool:
         """Result URLs may be http only when the API itself is http (a local emulator)."""
         return self.base_url.lower().startswith("http://")

@@ -62,6 +62,37 @@ class ChoiceRadio(gr.Radio):
         return _normalised_choice(payload)
 
 
+LINKS_REFUSED = (
+    "This app does not download links. Send the audio file itself "
+    "(with gradio_client: handle_file('path/to/file.wav'))."
+)
+
+
+def _refuse_links(path) -> None:
+    if str(path).lower().startswith(("http://", "https://", "//")):
+        raise gr.Error(LINKS_REFUSED, title="Link not accepted", print_exception=False)
+
+
+class UploadOnlyAudio(gr.Audio):
+    """gr.Audio that never makes the server fetch a URL a visitor typed (Gradio would download it)."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)
+
+
+class UploadOnlyFile(gr.File):
+    """The same rule for the .webm/.mp4/.mov file box."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)
+
+
 def to_gr_error(exc: Exception) -> gr.Error:
     """The single translation point from exceptions to what a person sees."""
     if isinstance(exc, VoiceCloneError):
@@ -190,20 +221,17 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         gr.Markdown("# Voice Clone Studio\nRecord or upload a short voice sample, type a text, and hear it in that voice.")
         gr.Markdown(describe_backend(settings), elem_id="backend_banner")
         engine_status = gr.Markdown(elem_id="engine_status")
-        offline_by_default = settings.voice_backend == "local" or (
-            settings.voice_backend == "auto" and not settings.has_server_key
-        )
-        engine_timer = gr.Timer(2.0, active=offline_by_default and service.offline_engine_pending())
+        engine_timer = gr.Timer(2.0, active=settings.offline_is_default and service.offline_engine_pending())
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
-                reference_audio = gr.Audio(
+                reference_audio = UploadOnlyAudio(
                     sources=["microphone", "upload"], type="filepath", editable=True,
                     label=f"Voice sample — {MIN_SPEECH_S:g}–{MAX_SPEECH_S:g} s of one person speaking (ideally 10–25 s)",
                     elem_id="reference_audio",
                 )
                 reference_note = gr.Markdown(elem_id="reference_report")
                 with gr.Accordion("Have a .webm, .mp4 or .mov recording? Add it here", open=False):
-                    reference_file = gr.File(
+                    reference_file = UploadOnlyFile(
                         file_types=VIDEO_AND_WEBM + ["audio", "video"], type="filepath",
                         label="Recording or video file (its audio track is used)", elem_id="reference_file",
                     )

@@ -304,3 +304,33 @@ def launch_options(settings: Settings) -> dict:
 def configure_queue(demo: gr.Blocks) -> gr.Blocks:
     """A bounded queue: network jobs run side by side, the page never queues behind them."""
     return demo.queue(max_size=256, default_concurrency_limit=4)
+class UploadOnlyAudio(gr.Audio):
+    """gr.Audio that never makes the server fetch a URL a visitor typed (Gradio would download it)."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class UploadOnlyFile(gr.File):
+    """The same rule for the .webm/.mp4/.mov file box."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    

@@ -107,3 +107,18 @@ def test_a_url_typed_by_a_visitor_is_never_fetched(emulator_server):
     returned = {f"/results/{job_id}.wav" for job_id in emulator_server.jobs}
     assert {r.path for r in emulator_server.requests if r.method == "GET"} <= returned
     assert all(r.body.get("key") == VALID_KEY for r in emulator_server.submissions())
+
+
+def test_a_public_link_in_the_reference_is_refused_before_any_download(emulator_server):
+    """Gradio would fetch a public URL given as a file; the reference inputs refuse links outright."""
+    emulator_server.reset()
+    link = "https://example.invalid/voice.wav"  # .invalid never resolves, so nothing could leave anyway
+    with running_app(app_settings(emulator_server)) as (client, _):
+        base = client.src.rstrip("/")
+        reference = {"path": link, "url": link, "orig_name": "voice.wav", "meta": {"_type": "gradio.FileData"}}
+        data = ["Say this", reference, "", "english", "neutral", "modelslab", "", "enterprise", False]
+        posted = requests.post(f"{base}/gradio_api/call/clone", json={"data": data}, timeout=10)
+        assert posted.status_code == 200
+        stream = requests.get(f"{base}/gradio_api/call/clone/{posted.json()['event_id']}", timeout=30).text
+    assert "does not download links" in stream
+    assert not emulator_server.submissions()
