@@ -289,7 +289,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
             poll_engine, None, [engine_status, engine_timer], api_visibility="private", queue=False,
             show_progress="hidden",
         )
-        text.input(None, text, char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
+        text.change(None, text, char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
         reference_audio.change(
             check_reference, reference_audio, reference_note, api_visibility="private",
             concurrency_limit=4, show_progress="minimal",

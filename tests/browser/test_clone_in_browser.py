@@ -165,3 +165,31 @@ def test_emulator_error_shows_the_server_message(
     assert studio.output_player.count() == 0
     assert not studio.page_errors
     studio.screenshot(f"modelslab_error_{mode}")
+
+
+def test_a_webm_recording_gets_in_through_the_file_box(studio, modelslab_app, emulator, tmp_path):
+    """Browsers refuse .webm in the audio box; the file box converts it and fills the audio box."""
+    from playwright.sync_api import expect
+
+    webm = transcode(speech_wav(tmp_path / "take.wav", 8.0), tmp_path / "browser take.webm", "-c:a", "libopus")
+    studio.open(modelslab_app.url)
+    studio.page.get_by_text("Have a .webm, .mp4 or .mov recording?").click()
+    studio.page.locator("#reference_file input[type=file]").set_input_files(str(webm))
+    report = studio.wait_for_reference_report()
+    assert "WebM" in report and speech_seconds_ready(report) >= 4.0
+    studio.type_text(FRENCH_TEXT)
+    studio.generate()
+    studio.wait_for_result()
+    assert_playable(studio)
+    assert 4.0 <= sent_reference_seconds(emulator) <= 30.0
+    expect(studio.page.locator("#reference_audio audio[src]").first).to_be_attached()
+    studio.screenshot("webm-via-file-box")
+
+
+def test_character_counter_follows_pasted_text(studio, offline_app):
+    from playwright.sync_api import expect
+
+    studio.open(offline_app.url)
+    studio.text.click()
+    studio.page.keyboard.insert_text("Pasted: hello there.")
+    expect(studio.page.locator("#char_count")).to_contain_text("20 / 2500")
