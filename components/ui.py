@@ -327,6 +327,8 @@ def launch_options(settings: Settings) -> dict:
         "theme": gr.themes.Soft(),
         "css": CSS,
         "show_error": False,
+        # Handlers of network-bound jobs sleep in threads; keep spare threads for pre/post-processing.
+        "max_threads": 4 * CLONE_CONCURRENCY,
         "footer_links": ["api", "gradio"],
     }
     if settings.auth:
