@@ -142,8 +142,8 @@ def render_details(
     timings: tuple[tuple[str, float], ...],
 ) -> str:
     """The details panel: backend, what was done to the reference, job id, timings (markdown)."""
-    label = "offline engine (runs on this server)" if result.backend == OFFLINE else "ModelsLab API"
-    lines = [f"**Backend:** {result.backend} · {label}"]
+    where = "engine on this server" if result.backend == OFFLINE else "voice-cloning API"
+    lines = [f"**Backend:** {result.backend} ({where})"]
     lines.append(f"**Language:** {language.title()} · **Emotion:** {emotion}")
     if result.job_id:
         lines.append(f"**Job id:** `{result.job_id}`")
