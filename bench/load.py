@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.app_process import wait_for_http_200  # noqa: E402
 from tests.fakes.modelslab_emulator import VALID_KEY, ModelsLabEmulator, wav_comment  # noqa: E402
 
 START_TIMEOUT_S = 180.0
@@ -87,20 +88,12 @@ def start_app(emulator: ModelsLabEmulator, workdir: Path) -> tuple[subprocess.Po
     log = open(workdir / "app.log", "wb")
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=workdir, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}/"
-    import requests
-
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"app.py exited with {proc.returncode}; see {workdir / 'app.log'}")
-        try:
-            if requests.get(base, timeout=2).status_code == 200:
-                return proc, base
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    proc.kill()
-    raise SystemExit("app.py did not start in time")
+    try:
+        wait_for_http_200(base, proc, timeout_s=START_TIMEOUT_S, poll_s=0.25, log=workdir / "app.log")
+    except RuntimeError as err:
+        proc.kill()
+        raise SystemExit(f"app.py did not start: {err}") from None
+    return proc, base
 
 
 def call_batch(base: str, indices: list[int], ready, reference: str, workdir: str):

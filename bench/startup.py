@@ -25,11 +25,12 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.app_process import wait_for_http_200  # noqa: E402
 TARGET_RATIO = 1.3
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -96,18 +97,7 @@ def clean_env(port: int, temp_dir: Path) -> dict[str, str]:
 
 
 def wait_for_200(url: str, process: subprocess.Popen, started: float, log: Path) -> float:
-    while time.perf_counter() - started < START_TIMEOUT_S:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{process.args} exited with code {process.returncode}:\n{tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.perf_counter() - started
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.02)
-    raise RuntimeError(f"no HTTP 200 from {url} within {START_TIMEOUT_S:.0f} s")
+    return wait_for_http_200(url, process, timeout_s=START_TIMEOUT_S, started=started, poll_s=0.02, log=log)
 
 
 def measure(script: Path, browser, work: Path) -> tuple[float, float]:

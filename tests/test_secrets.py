@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ import requests
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
+from tests.app_process import wait_for_http_200
 from tests.audio_factory import speech_wav
 from tests.conftest import free_port
 from tests.fakes.modelslab_emulator import VALID_KEY
@@ -44,20 +44,6 @@ def leaks(sources: dict[str, bytes]) -> list[str]:
             if key.encode() in blob:
                 found.append(f"{label} in {name}")
     return found
-
-
-def wait_until_up(proc: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"app.py exited early with code {proc.returncode}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    raise AssertionError("app.py did not start serving in time")
 
 
 def rest_call(base: str, data: list) -> bytes:
@@ -111,7 +97,7 @@ def test_no_key_in_anything_a_full_run_emits(emulator, speech, tmp_path):
             [sys.executable, str(REPO / "app.py")], cwd=dirs["cwd"], env=env, stdout=out, stderr=err,
         )
         try:
-            wait_until_up(proc, base + "/")
+            wait_for_http_200(base + "/", proc, timeout_s=START_TIMEOUT_S)
             client = Client(base + "/", verbose=False, download_files=str(tmp_path / "client"))
             call = dict(language="english", emotion="neutral", backend="modelslab", api_name="/clone")
 

@@ -12,12 +12,10 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
+from tests.app_process import wait_for_http_200
 from tests.audio_factory import speech_wav
 from tests.browser.conftest import REPO
 from tests.conftest import free_port
@@ -35,21 +33,6 @@ SCRUBBED_ENV = (
     "APP_AUTH",
     "GRADIO_SERVER_NAME",
 )
-
-
-def wait_for_http_200(url: str, process: subprocess.Popen, timeout_s: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout_s:
-        if process.poll() is not None:
-            raise AssertionError(f"app.py exited with code {process.returncode} before serving")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"app.py did not answer 200 on {url} within {timeout_s:.0f} s")
 
 
 @pytest.fixture
@@ -70,7 +53,7 @@ def app_py(tmp_path):
         )
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_for_http_200(url, process, START_TIMEOUT_S)
+        wait_for_http_200(url, process, timeout_s=START_TIMEOUT_S)
         yield url
     except BaseException:
         print(log_path.read_text(errors="replace")[-4000:])
