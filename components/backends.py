@@ -25,7 +25,7 @@ OFFLINE = "offline"
 Progress = Callable[[float | None, str], None]
 
 
-def _no_progress(fraction: float | None, description: str) -> None:
+def no_progress(fraction: float | None, description: str) -> None:
     pass
 
 
@@ -70,7 +70,7 @@ class PartialAudio:
 class Backend(Protocol):
     name: str
 
-    def generate(self, request: CloneRequest, progress: Progress = _no_progress) -> CloneResult: ...
+    def generate(self, request: CloneRequest, progress: Progress = no_progress) -> CloneResult: ...
 
 
 class ModelsLabBackend:
@@ -82,7 +82,7 @@ class ModelsLabBackend:
         self.client = client
         self.outputs = outputs
 
-    def generate(self, request: CloneRequest, progress: Progress = _no_progress) -> CloneResult:
+    def generate(self, request: CloneRequest, progress: Progress = no_progress) -> CloneResult:
         if not request.api_key:
             raise InputError(
                 "The ModelsLab backend needs an API key: enter yours under Advanced, "
@@ -152,7 +152,7 @@ class LocalBackend:
         # network-bound ModelsLab jobs responsive; others wait here with a message.
         self._slots = threading.BoundedSemaphore(cpu_slots)
 
-    def stream(self, request: CloneRequest, progress: Progress = _no_progress) -> Iterator[PartialAudio | CloneResult]:
+    def stream(self, request: CloneRequest, progress: Progress = no_progress) -> Iterator[PartialAudio | CloneResult]:
         """Yield the clip so far after each sentence, then the finished CloneResult."""
         if not self.engine.is_available():
             raise EngineUnavailableError(
@@ -189,7 +189,7 @@ class LocalBackend:
             notes=tuple(notes),
         )
 
-    def generate(self, request: CloneRequest, progress: Progress = _no_progress) -> CloneResult:
+    def generate(self, request: CloneRequest, progress: Progress = no_progress) -> CloneResult:
         result = None
         for item in self.stream(request, progress):
             result = item

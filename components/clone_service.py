@@ -18,7 +18,7 @@ from components.backends import (
     CloneResult,
     PartialAudio,
     Progress,
-    _no_progress,
+    no_progress,
     choose,
 )
 from components.errors import InputError
@@ -91,7 +91,7 @@ class CloneService:
         tier: str = "",
         temp_links: bool = False,
         visitor: str = "anonymous",
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
     ) -> Iterator[PartialAudio | CloneOutcome]:
         """Yield partial audio (offline, sentence by sentence) and finally a CloneOutcome."""
         started = time.monotonic()

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import requests
@@ -251,7 +251,7 @@ class ModelsLabClient:
                     continue
                 raise _failure_error(state, api_key, stage="fetch", job_id=job.job_id)
         if not state.audio_urls and job.audio_urls:
-            state = _with_urls(state, job.audio_urls)
+            state = replace(state, audio_urls=job.audio_urls)  # e.g. links-only from the first answer
         return state
 
     def download(self, state: JobState, dest: Path) -> Path:
@@ -396,10 +396,6 @@ def _same_origin(url: str, base_url: str) -> bool:
     return bool(theirs[1]) and theirs == split_url(base_url)
 
 
-def _with_urls(state: JobState, urls: tuple[str, ...]) -> JobState:
-    from dataclasses import replace
-
-    return replace(state, audio_urls=urls)
 
 
 def _network_reason(err: Exception) -> str:
