@@ -255,7 +255,7 @@ class ModelsLabClient:
         return state
 
     def download(self, state: JobState, dest: Path) -> Path:
-        """Download the finished audio into `dest` (first URL that answers)."""
+        """Download the finished audio (first URL that answers) to `dest`, with the extension its bytes call for."""
         return self.downloader.download(state.audio_urls, dest, job_id=state.job_id)
 
     # -- plumbing ------------------------------------------------------------------------------

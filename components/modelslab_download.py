@@ -47,6 +47,21 @@ def looks_like_audio(head: bytes) -> bool:
     return head.startswith(_AUDIO_MAGIC) or head[4:8] == b"ftyp"
 
 
+def audio_suffix(head: bytes) -> str:
+    """The extension that matches audio bytes: players, and Gradio's playability check, go by the name."""
+    if head.startswith(b"RIFF"):
+        return ".wav"
+    if head.startswith(b"OggS"):
+        return ".ogg"
+    if head.startswith(b"fLaC"):
+        return ".flac"
+    if head[4:8] == b"ftyp":
+        return ".m4a"
+    if head[:2] in (b"\xff\xf1", b"\xff\xf9"):
+        return ".aac"
+    return ".mp3"  # ID3 tag or an MPEG frame sync
+
+
 class _NotReady(Exception):
     """The link exists in the response but its object is not readable yet (404/403)."""
 
@@ -76,7 +91,8 @@ class ResultDownloader:
         return bool(host) and (scheme == "https" or (scheme == "http" and self._allow_http))
 
     def download(self, urls: Sequence[str], dest: Path, *, job_id: str | None = None) -> Path:
-        """Write the first URL that yields audio to `dest`; raise DownloadError naming the problem."""
+        """Write the first URL that yields audio to `dest`, renamed to the extension its bytes call
+        for (an MP3 result becomes .mp3); return that path or raise DownloadError naming the problem."""
         job = f" for job {job_id}" if job_id else ""
         usable = [url for url in urls if self.allowed(url)]
         if not usable:
@@ -88,8 +104,7 @@ class ResultDownloader:
             waiting = False
             for url in usable:
                 try:
-                    self._fetch(url, dest)
-                    return dest
+                    return self._fetch(url, dest)
                 except _NotReady:
                     waiting = True
                     problems[url] = "not ready yet (404)"
@@ -105,8 +120,8 @@ class ResultDownloader:
             job_id=job_id,
         )
 
-    def _fetch(self, url: str, dest: Path) -> None:
-        """Download one link into `dest` (atomically: a failed check leaves nothing behind)."""
+    def _fetch(self, url: str, dest: Path) -> Path:
+        """Download one link to `dest` (atomically: a failed check leaves nothing behind)."""
         host = split_url(url)[1]
         try:
             with self._session.get(url, timeout=self._timeout, stream=True) as response:
@@ -117,20 +132,22 @@ class ResultDownloader:
                 declared = int(response.headers.get("Content-Length") or 0)
                 if declared > self._max_bytes:
                     raise DownloadError(f"the file is {declared / 1e6:.0f} MB, over the {self._cap_mb} MB cap.")
-                self._stream_to(response, dest, host)
+                return self._stream_to(response, dest, host)
         except requests.exceptions.RequestException as err:
             log.debug("download from %s failed: %s", host, type(err).__name__)
             raise DownloadError(f"the link on {host} could not be reached.") from err
 
-    def _stream_to(self, response: requests.Response, dest: Path, host: str) -> None:
+    def _stream_to(self, response: requests.Response, dest: Path, host: str) -> Path:
         partial = dest.with_name(dest.name + ".part")
-        size = 0
+        size, head = 0, b""
         try:
             with open(partial, "wb") as out:
                 for chunk in response.iter_content(CHUNK):
-                    if size == 0 and chunk and not looks_like_audio(chunk[:12]):
-                        kind = "a web page" if chunk.lstrip()[:1] == b"<" else "something that is not audio"
-                        raise DownloadError(f"the link on {host} returned {kind}.")
+                    if size == 0 and chunk:
+                        head = chunk[:12]
+                        if not looks_like_audio(head):
+                            kind = "a web page" if chunk.lstrip()[:1] == b"<" else "something that is not audio"
+                            raise DownloadError(f"the link on {host} returned {kind}.")
                     size += len(chunk)
                     if size > self._max_bytes:
                         raise DownloadError(f"the file is over the {self._cap_mb} MB cap.")
@@ -138,7 +155,9 @@ class ResultDownloader:
             if size == 0:
                 raise DownloadError(f"the link on {host} returned an empty file.")
             check_decodes(partial, host)
-            os.replace(partial, dest)
+            final = dest.with_suffix(audio_suffix(head))
+            os.replace(partial, final)
+            return final
         finally:
             partial.unlink(missing_ok=True)
 

@@ -17,7 +17,7 @@ from components.clone_service import CloneOutcome, CloneService
 from components.errors import VoiceCloneError
 from components.reference_audio import MAX_SPEECH_S, MIN_SPEECH_S
 from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
-from components.ui_inputs import ChoiceDropdown, ChoiceRadio, UploadOnlyAudio, UploadOnlyFile
+from components.ui_components import ChoiceDropdown, ChoiceRadio, PlayableAudio, UploadOnlyAudio, UploadOnlyFile
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                     label="Live (plays while the rest is spoken)", streaming=True, autoplay=True,
                     interactive=False, visible=False, elem_id="live_audio",
                 )
-                output_audio = gr.Audio(
+                output_audio = PlayableAudio(
                     type="filepath", label="Cloned voice", interactive=False, buttons=["download"],
                     elem_id="output_audio",
                 )

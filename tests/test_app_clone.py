@@ -83,6 +83,14 @@ def test_every_successful_response_shape(app, emulator, speech, mode, extra):
     assert "**Backend:** ModelsLab" in details
 
 
+def test_an_mp3_result_reaches_the_caller_as_mp3(app, emulator, speech):
+    client, _ = app
+    emulator.reset(mode="result_mp3")
+    audio_path, details = clone(client, reference=handle_file(str(speech)))
+    assert audio_path.endswith(".mp3") and open(audio_path, "rb").read(2) == b"\xff\xf3"
+    assert "**Backend:** ModelsLab" in details
+
+
 @pytest.mark.parametrize(
     ("mode", "fragment"),
     [

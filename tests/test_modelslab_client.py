@@ -159,6 +159,14 @@ def test_string_output_and_string_id(emulator, client, tmp_path):
     assert isinstance(state.job_id, str) and path.exists()
 
 
+def test_an_mp3_result_is_named_mp3(emulator, client, tmp_path):
+    """Players and Gradio's playability check go by the extension: MP3 bytes must not be saved as .wav."""
+    emulator.reset(mode="result_mp3")
+    _, path = run(client, tmp_path)
+    assert path == tmp_path / "out.mp3" and not (tmp_path / "out.wav").exists()
+    assert path.read_bytes()[:2] == b"\xff\xf3"
+
+
 def test_result_that_404s_at_first_is_retried(emulator, client, tmp_path):
     emulator.reset(mode="result_404_first", not_found_times=2)
     _, path = run(client, tmp_path)

@@ -120,6 +120,16 @@ def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22
     return data
 
 
+def wav_to_mp3(wav: bytes) -> bytes:
+    """The same audio as MP3 (libsndfile's encoder; no ffmpeg needed)."""
+    import soundfile
+
+    audio, rate = soundfile.read(io.BytesIO(wav), dtype="float32")
+    buffer = io.BytesIO()
+    soundfile.write(buffer, audio, rate, format="MP3")
+    return buffer.getvalue()
+
+
 def undecodable_wav() -> bytes:
     """Starts like a WAV (RIFF....WAVE) but its fmt chunk is nonsense: no decoder can read it."""
     fmt = b"fmt " + struct.pack("<I", 16) + struct.pack("<HHIIHH", 0x7A7A, 0, 0, 0, 0, 0)
@@ -397,6 +407,8 @@ class ModelsLabEmulator:
             time.sleep(self.scenario.delay_s)
         frequency = 200 + (int(job_id) % 40) * 10
         data = make_wav(self.scenario.result_seconds, frequency, comment=job_id)
+        if mode == "result_mp3":  # the API may answer with MP3 bytes behind any link
+            data = wav_to_mp3(data)
         if job.delivered_at is None:
             job.delivered_at = time.monotonic()
         _send_raw(handler, 200, data, "audio/wav")

@@ -1,0 +1,109 @@
+"""Gradio components with three house rules: lenient choice values, no links in file inputs, and
+no ffprobe subprocess for audio files the app can vouch for.
+
+Kept apart from ui.py because Gradio writes a .pyi stub next to any module that subclasses a component.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+import soundfile
+from gradio.data_classes import FileData
+
+
+def _normalised_choice(payload):
+    return payload.strip().lower() if isinstance(payload, str) else payload
+
+
+class ChoiceDropdown(gr.Dropdown):
+    """Lets API callers send 'German' or ' german ': normalised here, then validated by CloneService,
+    whose message lists the valid choices (Gradio's own check would reject it first)."""
+
+    is_template = True  # rendered by the parent component's frontend
+
+    def preprocess(self, payload):
+        return _normalised_choice(payload)
+
+
+class ChoiceRadio(gr.Radio):
+    """The same leniency for radio choices (emotion, backend, tier)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return _normalised_choice(payload)
+
+
+LINKS_REFUSED = (
+    "This app does not download links. Send the audio file itself "
+    "(with gradio_client: handle_file('path/to/file.wav'))."
+)
+
+
+def _refuse_links(path) -> None:
+    if str(path).lower().startswith(("http://", "https://", "//")):
+        raise gr.Error(LINKS_REFUSED, title="Link not accepted", print_exception=False)
+
+
+# What every current browser plays, by file extension: (libsndfile format, codecs or None for any).
+# The same pairs as Gradio's own PLAYABLE_AUDIO_CODECS, for the containers libsndfile reads.
+_BROWSER_PLAYABLE = {
+    ".wav": ("WAV", {"PCM_16", "PCM_24", "PCM_U8", "FLOAT"}),
+    ".mp3": ("MP3", None),
+    ".flac": ("FLAC", None),
+    ".ogg": ("OGG", {"VORBIS", "OPUS"}),
+}
+
+
+def browser_playable(path: str | Path) -> bool:
+    """True if a local file is, by its own header, audio a browser plays under that extension."""
+    rule = _BROWSER_PLAYABLE.get(Path(path).suffix.lower())
+    if rule is None:
+        return False
+    try:
+        info = soundfile.info(str(path))
+    except (soundfile.LibsndfileError, RuntimeError, OSError):
+        return False
+    container, codecs = rule
+    return info.format == container and (codecs is None or info.subtype in codecs)
+
+
+class PlayableAudio(gr.Audio):
+    """gr.Audio that hands over files it can vouch for without Gradio's ffprobe check.
+
+    Gradio runs `ffprobe` on every audio file a handler returns, to see whether browsers can play it:
+    about 80 ms of CPU in a new process each time. With 32 results arriving together that was 2.5 s
+    of CPU on a 2-core machine, and every caller waited for it. A file that libsndfile opens as a
+    browser-playable WAV/MP3/FLAC/OGG is passed straight through; anything else still gets Gradio's
+    probe (and its conversion).
+    """
+
+    is_template = True
+
+    def postprocess(self, value):
+        if (isinstance(value, (str, Path)) and self.format is None
+                and not str(value).lower().startswith(("http://", "https://")) and browser_playable(value)):
+            return FileData(path=str(value), orig_name=Path(value).name)
+        return super().postprocess(value)
+
+
+class UploadOnlyAudio(PlayableAudio):
+    """gr.Audio that never makes the server fetch a URL a visitor typed (Gradio would download it)."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)
+
+
+class UploadOnlyFile(gr.File):
+    """The same rule for the .webm/.mp4/.mov file box."""
+
+    is_template = True
+
+    async def async_move_resource_to_block_cache(self, url_or_file_path):
+        _refuse_links(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(url_or_file_path)

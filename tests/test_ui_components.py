@@ -1,0 +1,71 @@
+"""PlayableAudio: files the app can vouch for skip Gradio's ffprobe; everything else still gets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from gradio import processing_utils
+
+from components.ui_components import PlayableAudio, browser_playable
+
+TONE = (0.3 * np.sin(np.arange(24000) / 8)).astype("float32")
+
+
+def write(path: Path, **options) -> Path:
+    soundfile.write(str(path), TONE, 24000, **options)
+    return path
+
+
+@pytest.fixture
+def probes(monkeypatch):
+    """Records every file Gradio's own playability check (the ffprobe subprocess) is asked about."""
+    asked: list[str] = []
+
+    def fake_probe(path: str) -> bool:
+        asked.append(Path(path).name)
+        return True
+
+    monkeypatch.setattr(processing_utils, "audio_is_playable", fake_probe)
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("clip.wav", {"subtype": "PCM_16"}),
+        ("clip.wav", {"subtype": "FLOAT"}),
+        ("clip.mp3", {"format": "MP3"}),
+        ("clip.flac", {}),
+        ("clip.ogg", {"format": "OGG", "subtype": "VORBIS"}),
+    ],
+)
+def test_browser_playable_files_skip_the_probe(tmp_path, probes, name, options):
+    path = write(tmp_path / name, **options)
+    data = PlayableAudio().postprocess(str(path))
+    assert data.path == str(path) and data.orig_name == name
+    assert probes == []
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("mulaw.wav", {"subtype": "ULAW"}),  # a WAV browsers may not play
+        ("really-mp3.wav", {"format": "MP3"}),  # the name does not match the bytes
+        ("clip.aiff", {"format": "AIFF"}),  # a container no browser plays
+    ],
+)
+def test_anything_else_still_gets_gradios_check(tmp_path, probes, name, options):
+    path = write(tmp_path / name, **options)
+    assert not browser_playable(path)
+    PlayableAudio().postprocess(str(path))
+    assert probes == [name]
+
+
+def test_unreadable_and_missing_files_are_not_vouched_for(tmp_path):
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(b"RIFF" + b"\0" * 100)
+    assert not browser_playable(garbage)
+    assert not browser_playable(tmp_path / "missing.wav")
