@@ -28,18 +28,18 @@ FFMPEG_TIMEOUT_S = 120.0
 
 
 def find_ffmpeg() -> str | None:
-    """The system ffmpeg if on PATH, else imageio-ffmpeg's bundled binary if installed, else None."""
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
+    """imageio-ffmpeg's bundled binary if installed, else the system ffmpeg on PATH, else None.
+
+    The bundled build is statically linked and pinned with the other requirements: it starts in about
+    15 ms where Debian's ffmpeg, linked against a hundred shared libraries, takes about 90 ms, and a
+    60 s WebM/Opus decodes in 220 ms instead of 300 ms (bench/reference_audio.py).
+    """
     try:
         import imageio_ffmpeg
-    except ImportError:
-        return None
-    try:
+
         return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError:  # package present but its binary was stripped out
-        return None
+    except (ImportError, RuntimeError):  # not installed, or its binary was stripped out
+        return shutil.which("ffmpeg")
 
 
 _INPUT_RE = re.compile(r"Input #0, (.+?), from ")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 import soundfile
 
+from components.audio_ffmpeg import find_ffmpeg
 from components.errors import DownloadError
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def check_decodes(path: Path, host: str = "the API") -> None:
         if not _needs_ffmpeg(head):
             log.debug("result from %s does not decode: %s", host, type(err).__name__)
             raise undecodable from err
-    ffmpeg = shutil.which("ffmpeg")
+    ffmpeg = find_ffmpeg()
     if ffmpeg is None:
         log.warning("ffmpeg is not installed: an MP4/AAC result from %s was not checked", host)
         return

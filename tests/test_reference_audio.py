@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components import reference_audio as ra
+from components.audio_ffmpeg import find_ffmpeg
 from components.audio_level import integrated_loudness
 from components.errors import AudioInputError, FfmpegMissingError
 from components.reference_audio import MAX_SPEECH_S, MIN_SPEECH_S, PreparedReference, prepare
@@ -428,6 +429,17 @@ def test_awkward_file_names_work(speech_src, tmp_path):
 def _only_dir_on_path(monkeypatch, directory: Path):
     monkeypatch.setenv("PATH", str(directory))
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # as if not installed
+
+
+def test_the_bundled_static_ffmpeg_is_preferred_and_the_system_one_is_the_fallback(tmp_path, monkeypatch):
+    import imageio_ffmpeg
+
+    assert find_ffmpeg() == imageio_ffmpeg.get_ffmpeg_exe()  # pinned in requirements.txt, starts fast
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ffmpeg").symlink_to("/usr/bin/ffmpeg")
+    _only_dir_on_path(monkeypatch, bin_dir)
+    assert find_ffmpeg() == str(bin_dir / "ffmpeg")
 
 
 def test_works_with_ffmpeg_but_no_ffprobe(speech_src, tmp_path, monkeypatch):
