@@ -12,6 +12,7 @@ import threading
 import unicodedata
 
 from components.errors import EngineUnavailableError
+from components.kanji_readings import use_compact_dictionary
 
 FIRST_CHUNK_CHARS = 100
 """The first chunk is kept short so the first audio reaches the player in about a second."""
@@ -114,7 +115,7 @@ def has_kanji(text: str) -> bool:
 
 
 def to_kana(text: str) -> str:
-    """Japanese text -> hiragana (kanji read by pykakasi's bundled dictionary)."""
+    """Japanese text -> hiragana (kanji read by pykakasi's bundled dictionary, kept on disk)."""
     global _kakasi
     with _lock:
         if _kakasi is None:
@@ -125,6 +126,7 @@ def to_kana(text: str) -> str:
                     "Japanese text with kanji needs the pykakasi package offline; install "
                     "requirements.txt, or write the text in kana."
                 ) from err
+            use_compact_dictionary()  # else pykakasi holds its whole dictionary: +120 MiB
             _kakasi = pykakasi.kakasi()
         parts = _kakasi.convert(text)
     # The topic particle は is read "wa"; pykakasi leaves it as は ("ha") when it follows
