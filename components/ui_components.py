@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
-import soundfile
 from gradio.data_classes import FileData
 
 
@@ -62,6 +61,8 @@ def browser_playable(path: str | Path) -> bool:
     rule = _BROWSER_PLAYABLE.get(Path(path).suffix.lower())
     if rule is None:
         return False
+    import soundfile  # only once a result is returned: keeps start-up light
+
     try:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, OSError):
