@@ -69,3 +69,15 @@ def test_unreadable_and_missing_files_are_not_vouched_for(tmp_path):
     garbage.write_bytes(b"RIFF" + b"\0" * 100)
     assert not browser_playable(garbage)
     assert not browser_playable(tmp_path / "missing.wav")
+
+
+def test_every_subclass_uses_a_built_in_frontend():
+    """Gradio picks a template's frontend by its immediate base class: a subclass of a subclass would
+    ask the browser for a custom component that does not exist, and the page would not load."""
+    from components import ui_components
+
+    expected = {"ChoiceDropdown": "dropdown", "ChoiceRadio": "radio", "PlayableAudio": "audio",
+                "UploadOnlyAudio": "audio", "UploadOnlyFile": "file"}
+    for name, block in expected.items():
+        component = getattr(ui_components, name)()
+        assert component.get_block_name() == block, name
