@@ -167,6 +167,8 @@ class ModelsLabEmulator:
         self._ids = itertools.count(334166)
         self._lock = threading.Lock()
         self._counters: dict[str, int] = {}
+        self._generation = 0
+        """Bumped by reset(): a stalled request from before it is dropped, not answered."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -186,11 +188,20 @@ class ModelsLabEmulator:
 
     def reset(self, **scenario) -> None:
         with self._lock:
+            self._generation += 1
             self.scenario = Scenario(**scenario)
             self.valid_keys = {self.valid_key}
             self.requests.clear()
             self.jobs.clear()
             self._counters.clear()
+
+    def _stall(self) -> None:
+        """Keep a slow_* request waiting; if a reset came meanwhile (the test that sent it has ended),
+        answer nothing, so a late request never creates a job in the next test's scenario."""
+        generation = self._generation
+        time.sleep(self.scenario.delay_s)
+        if generation != self._generation:
+            raise _Abandoned()
 
     def submissions(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path.endswith("/text_to_audio")]
@@ -234,19 +245,22 @@ class ModelsLabEmulator:
         with self._lock:
             self.requests.append(record)
         path = handler.path.split("?")[0]
-        if method == "POST" and path.endswith("/voice/text_to_audio"):
-            self._submit(handler, record, tier="v6" if "/api/v6/" in path else "v1")
-        elif method == "POST" and "/voice/fetch/" in path:
-            self._fetch(handler, record, path.rsplit("/", 1)[-1])
-        elif method == "GET" and path.startswith("/results/"):
-            self._result(handler, path.rsplit("/", 1)[-1].split(".")[0])
-        else:
-            _send(handler, 404, {"status": "error", "message": "Not found"})
+        try:
+            if method == "POST" and path.endswith("/voice/text_to_audio"):
+                self._submit(handler, record, tier="v6" if "/api/v6/" in path else "v1")
+            elif method == "POST" and "/voice/fetch/" in path:
+                self._fetch(handler, record, path.rsplit("/", 1)[-1])
+            elif method == "GET" and path.startswith("/results/"):
+                self._result(handler, path.rsplit("/", 1)[-1].split(".")[0])
+            else:
+                _send(handler, 404, {"status": "error", "message": "Not found"})
+        except _Abandoned:
+            handler.close_connection = True
 
     def _submit(self, handler, record: RecordedRequest, tier: str) -> None:
         mode = self.scenario.mode
         if mode == "slow_submit" and self._count("slow") < self.scenario.fail_times:
-            time.sleep(self.scenario.delay_s)
+            self._stall()
         if mode == "submit_server_error" and self._count("5xx") < self.scenario.fail_times:
             code = self.scenario.status_code
             return _send_raw(handler, code, f"<html>{code} Server Error</html>".encode(), "text/html")
@@ -365,7 +379,7 @@ class ModelsLabEmulator:
             job.fetch_times.append(time.monotonic())
         mode = self.scenario.mode
         if mode == "slow_fetch" and self._count("slow") < self.scenario.fail_times:
-            time.sleep(self.scenario.delay_s)
+            self._stall()
         if mode == "server_error_then_ok" and self._count("5xx") < self.scenario.fail_times:
             code = self.scenario.status_code
             return _send_raw(handler, code, f"<html>{code} Service Unavailable</html>".encode(), "text/html")
@@ -404,7 +418,7 @@ class ModelsLabEmulator:
         if mode == "result_undecodable":
             return _send_raw(handler, 200, undecodable_wav(), "audio/wav")
         if mode == "result_slow" and self._count("slow") < self.scenario.fail_times:
-            time.sleep(self.scenario.delay_s)
+            self._stall()
         frequency = 200 + (int(job_id) % 40) * 10
         data = make_wav(self.scenario.result_seconds, frequency, comment=job_id)
         if mode == "result_mp3":  # the API may answer with MP3 bytes behind any link
@@ -412,6 +426,10 @@ class ModelsLabEmulator:
         if job.delivered_at is None:
             job.delivered_at = time.monotonic()
         _send_raw(handler, 200, data, "audio/wav")
+
+
+class _Abandoned(Exception):
+    """A stalled request outlived its scenario: drop it."""
 
 
 def _send(handler, code: int, payload: dict, headers: dict | None = None) -> None:
