@@ -46,6 +46,17 @@ def speech_src(tmp_path_factory) -> Path:
     return af.speech_wav(tmp_path_factory.mktemp("src") / "speech.wav", 12.0, 44100)
 
 
+def assert_levelled(x: np.ndarray, rate: int) -> None:
+    """About -20 LUFS, or quieter only because the gain stopped with the loudest peak at -1 dBFS.
+
+    (The test speech is Piper's, peak-normalised, with durations drawn at random: its crest factor,
+    and so how far the peak ceiling holds the gain back, varies from run to run.)
+    """
+    loudness, peak_db = integrated_loudness(x, rate), 20 * np.log10(np.max(np.abs(x)))
+    assert peak_db <= -0.9 and loudness <= -19.0
+    assert loudness >= -21.0 or peak_db >= -1.2, (loudness, peak_db)
+
+
 def check_reference(ref: PreparedReference, *, rate: int = 24000) -> np.ndarray:
     """The invariants every accepted reference has; returns its samples."""
     assert isinstance(ref, PreparedReference)
@@ -152,7 +163,7 @@ def test_every_format_gives_a_reference(speech_src, tmp_path, make, source_words
     x = check_reference(ref, rate=rate)
     assert source_words in ref.source
     assert 10.5 <= ref.duration_s <= 12.1  # all 12 s kept but trimmed edges
-    assert -23.0 <= integrated_loudness(x, rate) <= -19.0
+    assert_levelled(x, rate)
     if rate < 24000:
         assert any("would not add any detail" in s for s in ref.report)
     if rate < 16000:
@@ -343,7 +354,7 @@ def test_quiet_mic_with_hiss_is_trimmed_and_levelled(tmp_path):
     ref = prepare(af.write_wav(tmp_path / "quiet.wav", x.astype(np.float32), rate))
     y = check_reference(ref)
     assert any("louder" in s for s in ref.report)
-    assert -23.0 <= integrated_loudness(y, 24000) <= -19.0
+    assert_levelled(y, 24000)
     assert 8.0 <= ref.duration_s <= 9.5
 
 
