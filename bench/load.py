@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.app_process import wait_for_http_200  # noqa: E402
+from tests.app_process import stop_app, wait_for_http_200  # noqa: E402
 from tests.fakes.modelslab_emulator import VALID_KEY, ModelsLabEmulator, wav_comment  # noqa: E402
 
 START_TIMEOUT_S = 180.0
@@ -170,11 +170,7 @@ def main() -> None:
         app_cpu, run_wall = cpu_seconds(proc.pid) - cpu_before, time.monotonic() - run_started
         manager.shutdown()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc, sig=signal.SIGINT)
         emulator.stop()
 
     callers_cpu = sum(row[4] for row in results)

@@ -13,7 +13,6 @@ variants (robotic, both genders). Treat the similarity figures with that in mind
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -32,6 +31,7 @@ from components.local_engine import LocalEngine  # noqa: E402
 from components.offline_text import SAMPLE_SENTENCES  # noqa: E402
 from components.reference_audio import PreparedReference  # noqa: E402
 from components.settings import EMOTIONS, LANGUAGES  # noqa: E402
+from tests.audio_factory import prepared_reference  # noqa: E402
 
 RATE = 22050
 REFERENCE_TEXT = (
@@ -61,12 +61,13 @@ sys.path.insert(0, {root!r})
 import gradio  # the app imports it anyway
 from components.local_engine import LocalEngine
 from components.offline_text import MAX_CHUNK_CHARS, SAMPLE_SENTENCES
-from bench.local_engine import PARAGRAPH_300, make_reference
+from bench.local_engine import PARAGRAPH_300
+from tests.audio_factory import prepared_reference
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 engine = LocalEngine()
 _, espeak = engine._voices()
-reference = make_reference(espeak.synthesize({text!r}, "en-us+f3"))
+reference = prepared_reference(espeak.synthesize({text!r}, "en-us+f3"))
 longest = PARAGRAPH_300.replace(".", ",")[:MAX_CHUNK_CHARS]  # one chunk of the longest kind
 for text, language in [(longest, "english")] + [(s, l) for l, s in SAMPLE_SENTENCES.items()]:
     if language == "japanese":
@@ -75,19 +76,6 @@ for text, language in [(longest, "english")] + [(s, l) for l, s in SAMPLE_SENTEN
         pass
 print(before_japanese, peak())
 """
-
-
-def make_reference(samples: np.ndarray, rate: int = RATE) -> PreparedReference:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    data = buffer.getvalue()
-    return PreparedReference(
-        data, rate, len(samples) / rate, hashlib.sha256(data).hexdigest(), "bench"
-    )
 
 
 def speak(engine: LocalEngine, text: str, language: str, reference, emotion: str = "neutral"):
@@ -141,7 +129,7 @@ def bench_speed(engine: LocalEngine, female) -> None:
             f"RTF {label:20s} {min(best):.3f} (median of 3: {sorted(best)[1]:.3f}) on {len(audio) / RATE:.1f} s of speech"
         )
     for cold in (False, True):
-        reference = female if not cold else make_reference(np.asarray(_decode(female)) * 0.9)
+        reference = female if not cold else prepared_reference(np.asarray(_decode(female)) * 0.9)
         start = time.perf_counter()
         stream = engine.synthesize(
             PARAGRAPH_300, language="english", emotion="neutral", reference=reference
@@ -190,7 +178,7 @@ def bench_similarity(engine: LocalEngine, references: dict[str, np.ndarray]) -> 
     gains, unmatched_all, matched_all = [], [], []
     for name, ref_audio in references.items():
         ref_embedding = embed(ref_audio)
-        reference = make_reference(ref_audio)
+        reference = prepared_reference(ref_audio)
         for language, texts in OUTPUT_TEXTS.items():
             text = " ".join(texts)
             plain = float(embed(speak(engine, text, language, None)) @ ref_embedding)
@@ -240,7 +228,7 @@ def bench_wer(engine: LocalEngine, references: dict[str, np.ndarray]) -> None:
     print(f"unmatched (built-in voice): WER {plain:.3f}")
     matched_all = []
     for name, ref_audio in references.items():
-        reference = make_reference(ref_audio)
+        reference = prepared_reference(ref_audio)
         matched = np.mean([wer(speak(engine, t, "english", reference), t) for t in texts])
         matched_all.append(matched)
         print(f"matched to {name:28s} WER {matched:.3f}")
@@ -288,7 +276,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work skews the speed figures)"
     )
     references = build_references(engine)
-    bench_speed(engine, make_reference(references["espeak en+f3 (female)"]))
+    bench_speed(engine, prepared_reference(references["espeak en+f3 (female)"]))
     bench_rss()
     if "--quick" in sys.argv:  # speed and memory only
         return

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.app_process import wait_for_http_200  # noqa: E402
+from tests.app_process import stop_app, wait_for_http_200  # noqa: E402
 TARGET_RATIO = 1.3
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -131,12 +131,7 @@ def measure(script: Path, browser, work: Path) -> tuple[float, float]:
             context.close()
         return first_200, interactive
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_app(process, grace_s=15)
         log.close()
 
 

@@ -19,7 +19,8 @@ import requests
 import soundfile
 
 from components.audio_ffmpeg import find_ffmpeg
-from components.errors import DownloadError
+from components.audio_sniff import sniff_container
+from components.errors import AudioInputError, DownloadError
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +48,15 @@ def looks_like_audio(head: bytes) -> bool:
     return head.startswith(_AUDIO_MAGIC) or head[4:8] == b"ftyp"
 
 
-def audio_suffix(head: bytes) -> str:
-    """The extension that matches audio bytes: players, and Gradio's playability check, go by the name."""
-    if head.startswith(b"RIFF"):
-        return ".wav"
-    if head.startswith(b"OggS"):
-        return ".ogg"
-    if head.startswith(b"fLaC"):
-        return ".flac"
-    if head[4:8] == b"ftyp":
-        return ".m4a"
-    if head[:2] in (b"\xff\xf1", b"\xff\xf9"):
-        return ".aac"
-    return ".mp3"  # ID3 tag or an MPEG frame sync
+def named_for_content(dest: Path, head: bytes) -> Path:
+    """`dest` with the extension its bytes call for (players, and Gradio's playability check, go by
+    the name); unchanged when the bytes do not say."""
+    try:
+        container = sniff_container(head)
+    except AudioInputError:
+        return dest
+    container = {"mp4": "m4a", "mov": "m4a"}.get(container, container)  # audio only: an M4A
+    return dest if container == "unknown" else dest.with_suffix("." + container)
 
 
 class _NotReady(Exception):
@@ -155,7 +152,7 @@ class ResultDownloader:
             if size == 0:
                 raise DownloadError(f"the link on {host} returned an empty file.")
             check_decodes(partial, host)
-            final = dest.with_suffix(audio_suffix(head))
+            final = named_for_content(dest, head)
             os.replace(partial, final)
             return final
         finally:

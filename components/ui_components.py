@@ -80,8 +80,7 @@ def vouched_file(component: gr.Audio, value) -> FileData | None:
     browser-playable WAV/MP3/FLAC/OGG is passed straight through; anything else still gets Gradio's
     probe (and its conversion).
     """
-    if (isinstance(value, (str, Path)) and component.format is None
-            and not str(value).lower().startswith(("http://", "https://")) and browser_playable(value)):
+    if isinstance(value, (str, Path)) and component.format is None and browser_playable(value):
         return FileData(path=str(value), orig_name=Path(value).name)
     return None
 

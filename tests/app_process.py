@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 import urllib.error
@@ -35,3 +36,13 @@ def wait_for_http_200(
             pass
         time.sleep(poll_s)
     raise RuntimeError(f"no HTTP 200 from {url} within {timeout_s:.0f} s")
+
+
+def stop_app(process: subprocess.Popen, *, sig: int = signal.SIGTERM, grace_s: float = 30.0) -> None:
+    """Ask the app to exit with `sig` (SIGINT is Ctrl-C); kill it if it has not within `grace_s`."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -13,12 +13,16 @@ many tests can ask for the same clip cheaply. Nothing here touches the network.
 from __future__ import annotations
 
 import functools
+import hashlib
 import subprocess
 import threading
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+
+from components.audio_level import wav_bytes
+from components.reference_audio import PreparedReference
 
 FFMPEG = "ffmpeg"
 PIPER_RATE = 22050
@@ -142,6 +146,12 @@ def video_with_audio(src: Path, dest: Path, *ffmpeg_args: str) -> Path:
            "-map", "0:v", "-map", "1:a", "-shortest", *vcodec, *ffmpeg_args, str(dest)]  # fmt: skip
     subprocess.run(cmd, check=True, capture_output=True)
     return Path(dest)
+
+
+def prepared_reference(samples: np.ndarray, rate: int = PIPER_RATE, source: str = "test WAV") -> PreparedReference:
+    """A PreparedReference built directly, as reference_audio.prepare() would hand it over."""
+    data = wav_bytes(np.clip(samples, -1, 1), rate)
+    return PreparedReference(data, rate, len(samples) / rate, hashlib.sha256(data).hexdigest(), source)
 
 
 def write_wav(dest: Path, samples: np.ndarray, sample_rate: int, subtype: str = "PCM_16") -> Path:

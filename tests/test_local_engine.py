@@ -19,6 +19,7 @@ from components import offline_text
 from components.errors import AudioInputError, EngineUnavailableError, InputError
 from components.local_engine import LocalEngine, SpeechChunk
 from components.reference_audio import PreparedReference
+from tests.audio_factory import prepared_reference
 from components.settings import EMOTIONS, LANGUAGES
 
 RATE = 22050
@@ -26,20 +27,6 @@ REFERENCE_TEXT = (
     "Yesterday I went to the market and bought fresh bread, some cheese and a basket of red "
     "apples. Then I walked home slowly along the river, watching the boats go by."
 )
-
-
-def make_reference(samples: np.ndarray, rate: int = RATE) -> PreparedReference:
-    """A PreparedReference built directly, as reference_audio.prepare() would hand it over."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    data = buffer.getvalue()
-    return PreparedReference(
-        data, rate, len(samples) / rate, hashlib.sha256(data).hexdigest(), "test WAV"
-    )
 
 
 def join(chunks) -> np.ndarray:
@@ -71,13 +58,13 @@ def engine() -> LocalEngine:
 @pytest.fixture(scope="module")
 def female_reference(engine) -> PreparedReference:
     _, espeak = engine._voices()
-    return make_reference(espeak.synthesize(REFERENCE_TEXT, "en-us+f3"))
+    return prepared_reference(espeak.synthesize(REFERENCE_TEXT, "en-us+f3"))
 
 
 @pytest.fixture(scope="module")
 def male_reference(engine) -> PreparedReference:
     _, espeak = engine._voices()
-    return make_reference(espeak.synthesize(REFERENCE_TEXT, "en-us+m3"))
+    return prepared_reference(espeak.synthesize(REFERENCE_TEXT, "en-us+m3"))
 
 
 def test_import_is_cheap():
@@ -191,7 +178,7 @@ def test_no_reference_is_the_built_in_voice_said_plainly(engine):
 
 def test_reference_without_voiced_speech_is_left_unmatched_and_said_so(engine):
     noise = np.random.default_rng(0).normal(0, 0.2, RATE * 6)
-    reference = make_reference(noise)
+    reference = prepared_reference(noise)
     note = engine.voice_note(reference, "english")
     assert "not matched" in note and "too little voiced speech" in note
     audio = join(

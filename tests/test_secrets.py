@@ -22,7 +22,7 @@ import requests
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from tests.app_process import wait_for_http_200
+from tests.app_process import stop_app, wait_for_http_200
 from tests.audio_factory import speech_wav
 from tests.conftest import free_port
 from tests.fakes.modelslab_emulator import VALID_KEY
@@ -143,12 +143,7 @@ def test_no_key_in_anything_a_full_run_emits(emulator, speech, tmp_path):
             responses["view_api"] = json.dumps(client.view_api(return_format="dict", print_info=False)).encode()
             assert b"clone" in responses["GET /gradio_api/info"]
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_app(proc, sig=signal.SIGINT)
 
     emitted = {"stdout": out_path.read_bytes(), "stderr": err_path.read_bytes(), **responses}
     for folder in dirs.values():

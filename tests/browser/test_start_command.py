@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.app_process import wait_for_http_200
+from tests.app_process import stop_app, wait_for_http_200
 from tests.audio_factory import speech_wav
 from tests.browser.conftest import REPO
 from tests.conftest import free_port
@@ -59,12 +59,7 @@ def app_py(tmp_path):
         print(log_path.read_text(errors="replace")[-4000:])
         raise
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_app(process, grace_s=15)
     log_text = log_path.read_text(errors="replace")
     assert "Traceback" not in log_text, log_text[-4000:]
 
