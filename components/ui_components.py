@@ -1,5 +1,6 @@
-"""Gradio components with three house rules: lenient choice values, no links in file inputs, and
-no ffprobe subprocess for audio files the app can vouch for.
+"""Gradio components with four house rules: lenient choice values; file inputs take only files sent
+to this server (no links, no server paths); a caller who sends a path as text is told how to send the
+file; and no ffprobe subprocess for audio files the app can vouch for.
 
 Kept apart from ui.py because Gradio writes a .pyi stub next to any module that subclasses a component.
 """
@@ -9,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
+from gradio import data_classes
 from gradio.data_classes import FileData
+from gradio_client.utils import is_file_obj_with_meta
 
 
 def _normalised_choice(payload):
@@ -41,9 +44,45 @@ LINKS_REFUSED = (
 )
 
 
-def _refuse_links(path) -> None:
+SERVER_PATHS_REFUSED = (
+    "This app only reads files sent to it, not files already on the server. Upload the recording "
+    "(with gradio_client: handle_file('path/to/file.wav'))."
+)
+FILE_NOT_SENT = (
+    "The reference must be an audio file sent with the request, not a path or a link written as "
+    "text. With gradio_client: reference=handle_file('path/to/voice.wav')."
+)
+
+
+def _refuse_links_and_server_paths(component: gr.components.Component, path) -> None:
+    """Only files that reached this server as uploads (Gradio's upload folder) may be read.
+
+    Gradio would otherwise download a link given as a file. A server path a caller names
+    (`{"path": "/etc/passwd", "meta": ...}`) is already refused by Gradio's own upload-folder check
+    in a running app; this is the backstop that holds wherever the component is used.
+    """
     if str(path).lower().startswith(("http://", "https://", "//")):
         raise gr.Error(LINKS_REFUSED, title="Link not accepted", print_exception=False)
+    uploads = Path(component.GRADIO_CACHE).resolve()
+    if not Path(path).resolve().is_relative_to(uploads):
+        raise gr.Error(SERVER_PATHS_REFUSED, title="File not accepted", print_exception=False)
+
+
+# Gradio's FileData, with a message a caller can act on when the "file" is a bare string: Gradio's
+# own check fails with a validation error that reaches the caller only as "the upstream Gradio app
+# has raised an exception". Same fields and title, so API schemas and clients see the usual type;
+# the docstring is what the API page shows for the parameter.
+class SentFile(data_classes.FileData):
+    """An audio file sent with the request: with gradio_client, handle_file('path/to/voice.wav')."""
+
+    model_config = {"title": "FileData"}
+
+    @classmethod
+    def model_validate(cls, obj, *args, context=None, **kwargs):
+        # Before pydantic: an exception raised inside a validator would come out as its ValidationError.
+        if context and context.get("validate_meta") and not is_file_obj_with_meta(obj):
+            raise gr.Error(FILE_NOT_SENT, title="Send the file itself", print_exception=False)
+        return super().model_validate(obj, *args, context=context, **kwargs)
 
 
 # What every current browser plays, by file extension: (libsndfile format, codecs or None for any).
@@ -99,24 +138,25 @@ class PlayableAudio(gr.Audio):
 
 
 class UploadOnlyAudio(gr.Audio):
-    """gr.Audio that never makes the server fetch a URL a visitor typed (Gradio would download it),
-    and hands over the converted files it shows without Gradio's ffprobe check."""
+    """gr.Audio that reads only uploaded files (never a URL or a server path a caller names), and
+    hands over the converted files it shows without Gradio's ffprobe check."""
 
     is_template = True
+    data_model = SentFile
 
     def postprocess(self, value):
         return vouched_file(self, value) or super().postprocess(value)
 
     async def async_move_resource_to_block_cache(self, url_or_file_path):
-        _refuse_links(url_or_file_path)
+        _refuse_links_and_server_paths(self, url_or_file_path)
         return await super().async_move_resource_to_block_cache(url_or_file_path)
 
 
 class UploadOnlyFile(gr.File):
-    """The same rule for the .webm/.mp4/.mov file box."""
+    """The same rules for the .webm/.mp4/.mov file box (a single file)."""
 
     is_template = True
 
     async def async_move_resource_to_block_cache(self, url_or_file_path):
-        _refuse_links(url_or_file_path)
+        _refuse_links_and_server_paths(self, url_or_file_path)
         return await super().async_move_resource_to_block_cache(url_or_file_path)

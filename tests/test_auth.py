@@ -122,3 +122,47 @@ def test_a_public_link_in_the_reference_is_refused_before_any_download(emulator_
         stream = requests.get(f"{base}/gradio_api/call/clone/{posted.json()['event_id']}", timeout=30).text
     assert "does not download links" in stream
     assert not emulator_server.submissions()
+
+
+def test_a_server_path_or_a_bare_string_is_never_read(emulator_server, tmp_path):
+    """The reference must arrive as an upload. A caller naming a file on the server gets nothing read,
+    and one who writes a path as text (a common gradio_client slip) is told how to send the file."""
+    emulator_server.reset()
+    secret = tmp_path / "server-only.wav"
+    secret.write_bytes(b"RIFF-not-for-visitors")
+    with running_app(app_settings(emulator_server)) as (client, _):
+        base = client.src.rstrip("/")
+        with pytest.raises(AppError, match=r"handle_file\('path/to/voice.wav'\)"):
+            client.predict(text="x", reference=str(secret), api_name="/clone")
+        for reference in ({"path": str(secret), "meta": {"_type": "gradio.FileData"}}, "/etc/passwd"):
+            data = ["Say this", reference, "", "english", "neutral", "modelslab", "", "enterprise", False]
+            posted = requests.post(f"{base}/gradio_api/call/clone", json={"data": data}, timeout=10)
+            stream = requests.get(f"{base}/gradio_api/call/clone/{posted.json()['event_id']}", timeout=30).text
+            assert "event: error" in stream and "not audio" not in stream, stream
+    assert not emulator_server.submissions()
+
+
+def test_the_upload_only_inputs_refuse_paths_outside_the_upload_folder(tmp_path):
+    """The backstop under Gradio's own check: only files in Gradio's upload folder are read."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import gradio as gr
+
+    from components.ui_components import UploadOnlyAudio, UploadOnlyFile
+
+    def move(component, path):
+        # Its own thread and event loop: the browser tests leave a loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, component.async_move_resource_to_block_cache(path)).result()
+
+    for component in (UploadOnlyAudio(), UploadOnlyFile()):
+        for outside in ("/etc/passwd", str(tmp_path / "x.wav"), "https://example.invalid/a.wav"):
+            with pytest.raises(gr.Error):
+                move(component, outside)
+        component.GRADIO_CACHE = str(tmp_path)
+        uploaded = tmp_path / "upload.wav"
+        uploaded.write_bytes(b"RIFF")
+        assert move(component, str(uploaded)) == str(uploaded)
+        with pytest.raises(gr.Error):  # a path that starts inside but resolves outside
+            move(component, str(tmp_path / ".." / "elsewhere.wav"))

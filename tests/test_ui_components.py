@@ -81,3 +81,13 @@ def test_every_subclass_uses_a_built_in_frontend():
     for name, block in expected.items():
         component = getattr(ui_components, name)()
         assert component.get_block_name() == block, name
+
+
+def test_subclasses_keep_their_configuration():
+    """Gradio builds a component's page config from its __init__ signature: a subclass that wrapped
+    __init__ in *args/**kwargs would lose its label and elem_id in the page (and break the browser tests)."""
+    from components import ui_components
+
+    for name in ("ChoiceDropdown", "ChoiceRadio", "PlayableAudio", "UploadOnlyAudio", "UploadOnlyFile"):
+        config = getattr(ui_components, name)(label="Shown label", elem_id="some_id").get_config()
+        assert (config["label"], config["elem_id"]) == ("Shown label", "some_id"), name
