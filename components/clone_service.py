@@ -27,6 +27,7 @@ from components.rate_limit import RateLimiter
 from components.reference_audio import PreparedReference, prepare
 from components.secrets import register_secret
 from components.settings import EMOTIONS, LANGUAGES, TIERS, Settings
+from components.text_script import check_script
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class CloneService:
                 "Shorten it, or split it into several clips."
             )
         language = normalise_choice(language, LANGUAGES, "english", "language")
+        check_script(text, language)
         emotion = normalise_choice(emotion, EMOTIONS, "neutral", "emotion")
         tier = normalise_choice(tier, TIERS, self.settings.tier, "API tier")
         voice_id = (voice_id or "").strip()
@@ -111,13 +113,14 @@ class CloneService:
         name, key = choose(self.settings, backend, api_key or "")
         if name not in self.backends:
             raise InputError(f"The {name} backend is not available on this server. Choose another backend.")
-        self.rate_limiter.check(visitor)
 
         prepared = None
         if reference:
             progress(0.02, "Checking your voice sample…")
             prepared = self.check_reference(reference)
         prepared_at = time.monotonic()
+        # Counted only once the inputs are good: fixing a too-short recording must not use up the limit.
+        self.rate_limiter.check(visitor)
         request = CloneRequest(
             text=text, language=language, emotion=emotion, reference=prepared, voice_id=voice_id,
             api_key=key, tier=tier, temp_links=bool(temp_links),

@@ -183,10 +183,15 @@ def test_visitor_key_is_used_when_the_server_has_none(emulator_server, speech):
     assert VALID_KEY not in details
 
 
-def test_per_visitor_rate_limit(emulator_server, speech):
+def test_per_visitor_rate_limit(emulator_server, speech, tmp_path):
     emulator_server.reset()
+    too_short = speech_wav(tmp_path / "short.wav", seconds=2.0)
     with running_app(app_settings(emulator_server, rate_limit_per_minute=2)) as (client, _):
         clone(client, reference=handle_file(str(speech)))
+        for _ in range(3):  # bad input is refused with its own message and does not use up the limit
+            with pytest.raises(AppError, match="speak a little longer"):
+                clone(client, reference=handle_file(str(too_short)))
         clone(client, reference=handle_file(str(speech)))
         with pytest.raises(AppError, match=r"Try again in \d+ s"):
             clone(client, reference=handle_file(str(speech)))
+    assert len(emulator_server.submissions()) == 2

@@ -49,6 +49,13 @@ def test_other_languages_speak_offline(offline_app, speech, language):
     assert language.title() in details
 
 
+def test_text_in_another_languages_script_is_refused_before_speaking(offline_app):
+    """Japanese text with English chosen would be spelled out as noise; the message names the fix."""
+    client, _ = offline_app
+    with pytest.raises(AppError, match="written in Japanese kana, but the language is English. Choose japanese"):
+        client.predict(text="今日は良い天気ですね。", language="english", api_name="/clone")
+
+
 def test_voice_id_offline_uses_the_builtin_voice_and_says_so(offline_app):
     client, _ = offline_app
     path, details = client.predict(text="Just the built-in voice.", voice_id="jacob", api_name="/clone")
