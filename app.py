@@ -10,6 +10,9 @@ import logging
 import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the machine at start-up
+# Gradio rebuilds a pandas summary of up to 10,000 past events after every event, for a monitoring
+# page this app does not enable: 4-11 ms of CPU per click, growing with uptime. Compute it never.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
 
 from components.settings import Settings  # noqa: E402
 from components.wiring import build_app  # noqa: E402

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from components.errors import EngineUnavailableError, InputError
 from components.modelslab import ModelsLabClient, PollUpdate, SubmitRequest
-from components.output_files import OutputFiles
+from components.output_files import OutputFiles, clip_file_name
 from components.reference_audio import PreparedReference
 from components.settings import Settings
 
@@ -111,7 +111,8 @@ class ModelsLabBackend:
             )
         finished = time.monotonic()
         progress(0.95, "Downloading the result…")
-        path = self.client.download(state, self.outputs.new_path(".wav"))
+        name = clip_file_name(request.text, request.language, request.emotion)
+        path = self.client.download(state, self.outputs.new_path(".wav", name))
         downloaded = time.monotonic()
         notes = [f"Tier: {request.tier} ({'v1 enterprise' if request.tier == 'enterprise' else 'v6 standard'} API)."]
         if request.reference is not None and request.voice_id:
@@ -165,7 +166,7 @@ class LocalBackend:
             self._slots.acquire()
         try:
             progress(0.05, "Loading the offline voice…" if not self.engine.is_loaded() else "Speaking…")
-            writer = self.outputs.wav_writer()
+            writer = self.outputs.wav_writer(clip_file_name(request.text, request.language, request.emotion))
             first_audio = None
             chunks = self.engine.synthesize(
                 request.text, language=request.language, emotion=request.emotion, reference=request.reference

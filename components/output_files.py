@@ -6,6 +6,8 @@ are removed on the next write, so a long-running Space does not fill its disk.
 
 from __future__ import annotations
 
+import re
+import shutil
 import tempfile
 import threading
 import time
@@ -16,6 +18,14 @@ from pathlib import Path
 import numpy as np
 
 DEFAULT_MAX_AGE_S = 3600.0
+NAME_WORDS_CHARS = 40
+"""How much of the text a clip's file name keeps."""
+
+
+def clip_file_name(text: str, language: str, emotion: str) -> str:
+    """A download name a person recognises: 'hello-there-how-are-you-english-happy'."""
+    words = re.sub(r"[^\w]+", "-", text.lower()).strip("-_")[:NAME_WORDS_CHARS].rstrip("-_")
+    return f"{words or 'clip'}-{language}-{emotion}"
 
 
 class OutputFiles:
@@ -28,12 +38,18 @@ class OutputFiles:
         self._lock = threading.Lock()
         self._last_prune = 0.0
 
-    def new_path(self, suffix: str = ".wav") -> Path:
+    def new_path(self, suffix: str = ".wav", name: str | None = None) -> Path:
+        """A fresh path; with `name`, the file keeps that name inside its own fresh folder."""
         self._prune()
-        return self.root / f"{uuid.uuid4().hex}{suffix}"
+        if name is None:
+            return self.root / f"{uuid.uuid4().hex}{suffix}"
+        folder = self.root / uuid.uuid4().hex
+        folder.mkdir()
+        return folder / f"{name}{suffix}"
 
-    def wav_writer(self) -> WavAccumulator:
-        return WavAccumulator(self)
+    def wav_writer(self, name: str | None = None) -> WavAccumulator:
+        """Collects a clip sentence by sentence; the finished clip is saved under `name`."""
+        return WavAccumulator(self, name)
 
     def _prune(self) -> None:
         now = time.time()
@@ -44,7 +60,7 @@ class OutputFiles:
         for path in self.root.iterdir():
             try:
                 if now - path.stat().st_mtime > self.max_age_s:
-                    path.unlink()
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
             except OSError:
                 pass  # already gone, or in use: the next prune gets it
 
@@ -52,8 +68,9 @@ class OutputFiles:
 class WavAccumulator:
     """Collects float32 chunks: each chunk is written as its own WAV (for streaming), then the whole clip."""
 
-    def __init__(self, outputs: OutputFiles):
+    def __init__(self, outputs: OutputFiles, name: str | None = None):
         self._outputs = outputs
+        self._name = name
         self._chunks: list[np.ndarray] = []
         self._rate: int | None = None
 
@@ -70,7 +87,7 @@ class WavAccumulator:
         """Write the whole clip so far to a new file."""
         if self._rate is None:
             raise ValueError("no audio was produced")
-        return write_wav(self._outputs.new_path(".wav"), np.concatenate(self._chunks), self._rate)
+        return write_wav(self._outputs.new_path(".wav", self._name), np.concatenate(self._chunks), self._rate)
 
 
 def write_wav(path: Path, audio: np.ndarray, rate: int) -> Path:

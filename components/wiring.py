@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from components.backends import LocalBackend, ModelsLabBackend
 from components.clone_service import CloneService
@@ -17,7 +20,9 @@ from components.ui import build_demo, configure_queue
 def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> CloneService:
     """The CloneService with both backends; the offline engine loads lazily on first use."""
     register_secret(settings.api_key)
-    outputs = OutputFiles()
+    # Inside Gradio's own cache folder: Gradio then serves each clip where it is, instead of hashing
+    # and copying it there after every generation.
+    outputs = OutputFiles(Path(get_upload_folder()) / "voice-clone-studio")
     client = ModelsLabClient(
         base_url=settings.base_url,
         tier=settings.tier,
