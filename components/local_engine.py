@@ -78,7 +78,13 @@ class LocalEngine:
             self._warmup.start()
 
     def is_loaded(self) -> bool:
-        return self._piper is not None and self._espeak is not None
+        """True once the voices are loaded and a background warm-up, if any, has finished.
+
+        The warm-up also calibrates the English source voice (about 2 s): a clip started before
+        that would wait for it, so the page keeps saying "loading" until then.
+        """
+        warming = self._warmup is not None and self._warmup.is_alive()
+        return self._piper is not None and self._espeak is not None and not warming
 
     def _warm(self) -> None:
         try:

@@ -153,8 +153,11 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         return str(target), reference_report(prepared)
 
     def poll_engine():
-        """While the offline voice loads in the background, say so; stop polling once it is ready."""
-        if service.offline_engine_pending():
+        """While the offline voice loads in the background, say so; stop polling once it is ready.
+
+        Only when offline is the default: with a server key the engine loads on first offline use.
+        """
+        if settings.offline_is_default and service.offline_engine_pending():
             return "_Offline voice is loading in the background; the first offline clip may take a few seconds._", gr.skip()
         return "", gr.Timer(active=False)
 
@@ -232,10 +235,11 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                     visible=False, elem_id="history",
                 )
 
-        engine_timer.tick(
-            poll_engine, None, [engine_status, engine_timer], api_visibility="private", queue=False,
-            show_progress="hidden",
-        )
+        for trigger in (engine_timer.tick, demo.load):  # at once on page load, then every 2 s
+            trigger(
+                poll_engine, None, [engine_status, engine_timer], api_visibility="private", queue=False,
+                show_progress="hidden",
+            )
         text.change(None, text, char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
         reference_audio.change(
             check_reference, reference_audio, reference_note, api_visibility="private",

@@ -9,6 +9,7 @@ import io
 import subprocess
 import sys
 import threading
+import time
 import wave
 
 import numpy as np
@@ -18,6 +19,7 @@ from components import offline_matching as matching
 from components import offline_text
 from components.errors import AudioInputError, EngineUnavailableError, InputError
 from components.local_engine import LocalEngine, SpeechChunk
+from components.offline_voices import PiperJoe
 from components.reference_audio import PreparedReference
 from tests.audio_factory import prepared_reference
 from components.settings import EMOTIONS, LANGUAGES
@@ -292,11 +294,15 @@ def test_missing_packages_make_the_engine_unavailable(monkeypatch):
         fresh.synthesize("Hello.", language="english", emotion="neutral", reference=None)
 
 
-def test_warmup_loads_in_the_background():
+def test_warmup_loads_in_the_background_and_is_loaded_only_when_done():
     fresh = LocalEngine()
     fresh.start_warmup()
+    while fresh._piper is None:  # voices loaded, calibration still running: not loaded yet
+        time.sleep(0.01)
+    assert not fresh.is_loaded()
     fresh._warmup.join(timeout=60)
     assert fresh.is_loaded()
+    assert (PiperJoe.key, "english") in fresh._sources, "the English source voice was calibrated"
 
 
 def test_sentence_splitting_keeps_abbreviations_and_bounds_chunks():

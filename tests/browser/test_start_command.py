@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from tests.app_process import stop_app, wait_for_http_200
-from tests.audio_factory import speech_wav
+from tests.audio_factory import speech_wav, transcode
 from tests.browser.conftest import REPO
 from tests.conftest import free_port
 
@@ -68,14 +68,23 @@ def test_python_app_py_works_offline_in_the_browser(studio, app_py, tmp_path):
     studio.open(app_py)
     banner = studio.page.locator("#backend_banner").inner_text()
     assert "offline" in banner.lower(), banner
-    report = studio.upload(speech_wav(tmp_path / "my sample.wav", 10.0))
+    # A higher voice than the built-in one (pitch and formants up ~30%, a 44.1 kHz stereo MP3, as a
+    # phone might record), so the voice matching has something to do, and the screenshot shows it.
+    higher = transcode(speech_wav(tmp_path / "base.wav", 13.0), tmp_path / "my sample.mp3",
+                       "-af", "asetrate=22050*1.3,aresample=44100,atempo=0.77", "-ac", "2")
+    report = studio.upload(higher)
     assert re.search(r"\d+(\.\d+)? s of speech", report), report
     assert not re.search(r"can.t use|⚠", report, re.IGNORECASE), report
     studio.type_text(ENGLISH_TEXT)
     studio.choose_language("English")
     studio.choose_emotion("happy")
+    # The page says when the offline voice is still loading in the background; wait for it, as a
+    # person reading the page would, so the timings in the details are those of a warm engine.
+    studio.page.wait_for_timeout(1000)  # the page asks for the status as soon as it has loaded
+    studio.page.locator("#engine_status").filter(has_text="loading").wait_for(state="detached", timeout=120_000)
     studio.generate()
     details = studio.wait_for_result(timeout_s=120)
+    assert re.search(r"pitch moved from \d+ Hz to \d+ Hz", details), details
 
     duration = studio.output_duration()
     assert 2.0 <= duration <= 40.0, duration
