@@ -8,7 +8,10 @@ this process, in `processing` mode with the given eta). Each call is its own gra
 the job id into each WAV it serves. Printed: wall time p50/p95 (target p95 <= eta + 2 s), delivery
 latency from the moment the emulator marks a job ready to the moment the caller has the file (target
 median <= 1 s), polls per job per second (target <= 1), and the app's peak RSS (target <= 500 MB),
-then the official modelslab-py behaviour as the anchor. All traffic stays on 127.0.0.1, bounded.
+then two anchors: the official modelslab-py behaviour, and Gradio's own floor, measured in the same
+run: the same callers against a bare Gradio app with the same inputs whose handler only sleeps for
+the eta (what any Gradio app pays for 32 new visitors at once on these 2 cores). All traffic stays
+on 127.0.0.1, bounded.
 """
 
 from __future__ import annotations
@@ -36,6 +39,28 @@ START_TIMEOUT_S = 180.0
 CALL_TIMEOUT_S = 60.0
 SDK_FETCH_SLEEP_S = 60.0  # modelslab-py 0.2.3: Client(fetch_retry=10, fetch_timeout=60)
 RSS_TARGET_MB = 500.0
+
+# The floor: the same seven /clone inputs (plus the two extensions) and two outputs, no work but the
+# wait. gr.File output, so no per-result ffprobe: the cheapest a Gradio app can hand back a file.
+BARE_GRADIO_APP = """
+import os, shutil, tempfile, time, uuid
+import gradio as gr
+
+def clone(text, reference=None, voice_id="", language="english", emotion="neutral", backend="auto",
+          api_key="", tier="enterprise", temp_links=False):
+    time.sleep(float(os.environ["BARE_SLEEP_S"]))
+    out = os.path.join(tempfile.gettempdir(), uuid.uuid4().hex + ".wav")
+    shutil.copyfile(reference, out) if reference else open(out, "wb").close()
+    return out, "done"
+
+with gr.Blocks() as demo:
+    inputs = [gr.Textbox(), gr.Audio(type="filepath"), gr.Textbox(), gr.Dropdown(["english"], value="english"),
+              gr.Radio(["neutral"], value="neutral"), gr.Radio(["auto", "modelslab"], value="auto"), gr.Textbox(),
+              gr.Radio(["enterprise", "standard"], value="enterprise"), gr.Checkbox()]
+    gr.Button().click(clone, inputs, [gr.File(), gr.Markdown()], api_name="clone", concurrency_limit=64)
+demo.queue(max_size=256).launch(server_name="127.0.0.1", server_port=int(os.environ["GRADIO_SERVER_PORT"]),
+                                max_threads=128)
+"""
 
 
 def free_port() -> int:
@@ -72,28 +97,36 @@ def max_polls_per_second(times: list[float]) -> int:
     return best
 
 
-def start_app(emulator: ModelsLabEmulator, workdir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(script: Path, workdir: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Run a Gradio script as a process on a free port; return it and its base URL once it answers."""
     port = free_port()
     env = {
         **os.environ,
-        "MODELSLAB_API_KEY": VALID_KEY,
-        "MODELSLAB_BASE_URL": emulator.base_url,
-        "RATE_LIMIT_PER_MINUTE": "0",
         "GRADIO_SERVER_NAME": "127.0.0.1",
         "GRADIO_SERVER_PORT": str(port),
         "GRADIO_TEMP_DIR": str(workdir / "gradio"),
         "GRADIO_ANALYTICS_ENABLED": "False",
         "TMPDIR": str(workdir),
+        **extra_env,
     }
-    log = open(workdir / "app.log", "wb")
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=workdir, env=env, stdout=log, stderr=log)
+    log_path = workdir / f"{script.stem}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, str(script)], cwd=workdir, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}/"
     try:
-        wait_for_http_200(base, proc, timeout_s=START_TIMEOUT_S, poll_s=0.25, log=workdir / "app.log")
+        wait_for_http_200(base, proc, timeout_s=START_TIMEOUT_S, poll_s=0.25, log=log_path)
     except RuntimeError as err:
         proc.kill()
-        raise SystemExit(f"app.py did not start: {err}") from None
+        raise SystemExit(f"{script.name} did not start: {err}") from None
     return proc, base
+
+
+def start_app(emulator: ModelsLabEmulator, workdir: Path) -> tuple[subprocess.Popen, str]:
+    return start_server(REPO / "app.py", workdir, {
+        "MODELSLAB_API_KEY": VALID_KEY,
+        "MODELSLAB_BASE_URL": emulator.base_url,
+        "RATE_LIMIT_PER_MINUTE": "0",
+    })
 
 
 def call_batch(base: str, indices: list[int], ready, reference: str, workdir: str):
@@ -129,6 +162,38 @@ def call_batch(base: str, indices: list[int], ready, reference: str, workdir: st
     return [(*row, time.process_time() - cpu_at_release if n == 0 else 0.0) for n, row in enumerate(rows)]
 
 
+def run_callers(base: str, calls: int, processes: int, reference: Path | None, workdir: Path) -> list[tuple]:
+    """`calls` concurrent /clone calls, released together, spread over `processes` client processes.
+
+    gradio_client spends ~0.2 s of CPU per call in its polling threads: one process holding all 32
+    callers (and the emulator) would measure its own GIL, not the app.
+    """
+    groups = [list(range(calls))[i::processes] for i in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        ready = manager.Barrier(len(groups))
+        with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
+            batches = pool.map(call_batch, [base] * len(groups), groups, [ready] * len(groups),
+                               [str(reference or "")] * len(groups), [str(workdir)] * len(groups))
+            return [row for batch in batches for row in batch]
+
+
+def measure_gradio_floor(args, calls: int, reference: Path | None, workdir: Path) -> tuple[float, float]:
+    """p50/p95 wall time of the same load against a bare Gradio app that only sleeps for the eta."""
+    script = workdir / "bare_gradio_app.py"
+    script.write_text(BARE_GRADIO_APP)
+    floor_dir = workdir / "floor"
+    (floor_dir / "gradio").mkdir(parents=True)
+    proc, base = start_server(script, floor_dir, {"BARE_SLEEP_S": str(args.eta)})
+    try:
+        call_batch(base, [-1], None, str(reference or ""), str(floor_dir))  # warm-up (not counted)
+        walls = [finished - started for _, started, finished, _, _ in
+                 run_callers(base, calls, args.client_processes, reference, floor_dir)]
+    finally:
+        stop_app(proc, sig=signal.SIGINT)
+    return percentile(walls, 50), percentile(walls, 95)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=32)
@@ -136,6 +201,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=8, help="processes the callers are spread over")
     parser.add_argument("--settle", type=float, default=0.0, help="seconds to let the app idle before the load")
     parser.add_argument("--no-reference", action="store_true", help="clone a stored voice id instead of a recording")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare-Gradio anchor run")
     args = parser.parse_args()
     calls = max(1, min(args.calls, 64))
 
@@ -154,24 +220,15 @@ def main() -> None:
         emulator.reset(mode="processing", eta_s=args.eta)
         call_batch(base, [-1], None, str(reference or ""), str(workdir))  # warm-up (not counted)
         emulator.reset(mode="processing", eta_s=args.eta)
-        # gradio_client spends ~0.2 s of CPU per call in its polling threads: one process holding all
-        # 32 callers (and the emulator) would measure its own GIL, not the app. Spread the callers.
-        groups = [list(range(calls))[i::args.client_processes] for i in range(args.client_processes)]
-        context = multiprocessing.get_context("spawn")
-        manager = context.Manager()
-        ready = manager.Barrier(len(groups))
         load_before = os.getloadavg()[0]
         cpu_before, run_started = cpu_seconds(proc.pid), time.monotonic()
-        with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
-            batches = pool.map(call_batch, [base] * len(groups), groups, [ready] * len(groups),
-                               [str(reference or "")] * len(groups), [str(workdir)] * len(groups))
-            results = [row for batch in batches for row in batch]
+        results = run_callers(base, calls, args.client_processes, reference, workdir)
         rss_peak = peak_rss_mb(proc.pid)
         app_cpu, run_wall = cpu_seconds(proc.pid) - cpu_before, time.monotonic() - run_started
-        manager.shutdown()
     finally:
         stop_app(proc, sig=signal.SIGINT)
         emulator.stop()
+    floor = None if args.no_floor else measure_gradio_floor(args, calls, reference, workdir)
 
     callers_cpu = sum(row[4] for row in results)
     starts = {index: started for index, started, _, _, _ in results}
@@ -195,7 +252,7 @@ def main() -> None:
 
     print(f"load: {calls} concurrent /clone calls via gradio_client, emulator 'processing' eta {args.eta:g} s, "
           f"{'10 s speech reference' if reference else 'voice id, no reference'}, {os.cpu_count()} cores, "
-          f"callers in {len(groups)} processes; machine load average {load_before:.1f} before the run")
+          f"callers in {args.client_processes} processes; machine load average {load_before:.1f} before the run")
     print(f"  succeeded          {len(results)}/{calls}; each got its own job's audio: {own}/{calls}")
     print(f"  wall time          p50 {p50:.2f} s  p95 {p95:.2f} s  max {max(walls):.2f} s   "
           f"target p95 <= {args.eta + 2:g} s: {verdict(p95 <= args.eta + 2)}")
@@ -215,7 +272,11 @@ def main() -> None:
           f"target <= {RSS_TARGET_MB:g} MB: {verdict(rss_peak <= RSS_TARGET_MB)}")
     first_fetch_after = 0.0  # the SDK fetches right away, then sleeps fetch_timeout between tries
     sdk_delivered = first_fetch_after + SDK_FETCH_SLEEP_S * max(1, -(-args.eta // SDK_FETCH_SLEEP_S))
-    print(f"  anchor             official modelslab-py 0.2.3 sleeps {SDK_FETCH_SLEEP_S:g} s between fetches "
+    if floor is not None:
+        print(f"  anchor: Gradio     the same callers against a bare Gradio app with the same inputs that only "
+              f"sleeps {args.eta:g} s: p50 {floor[0]:.2f} s  p95 {floor[1]:.2f} s; this app adds "
+              f"{p95 - floor[1]:+.2f} s at p95 for its real work (reference check, submit, polls, download)")
+    print(f"  anchor: SDK        official modelslab-py 0.2.3 sleeps {SDK_FETCH_SLEEP_S:g} s between fetches "
           f"(fetch_retry=10, fetch_timeout=60): a job ready after {args.eta:g} s reaches the caller after "
           f"~{sdk_delivered:.0f} s, delivery latency ~{sdk_delivered - args.eta:.0f} s")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import threading
 import wave
 from collections import OrderedDict
@@ -34,6 +35,16 @@ ESPEAK_FEMALE_VARIANT = "f3"
 SENTENCE_PAUSE_S = 0.22
 """Silence appended to every chunk but the last, so sentences do not run together."""
 CACHE_SIZE = 64
+WARMUP_NICENESS = 10
+"""The background warm-up yields the CPU to the web server and browsers loading the first page."""
+
+
+def _lower_this_threads_priority() -> None:
+    """Linux schedules threads one by one: a niced warm-up thread slows nothing a visitor waits for."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARMUP_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not allowed: warm up at normal priority
+        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,7 @@ class LocalEngine:
         return self._piper is not None and self._espeak is not None and not warming
 
     def _warm(self) -> None:
+        _lower_this_threads_priority()
         try:
             # A dry run: onnxruntime's and Praat's first calls are slower than later ones.
             for _ in self.synthesize("Ready.", language="english", emotion="happy", reference=None):
