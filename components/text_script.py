@@ -12,7 +12,6 @@ import unicodedata
 
 from components.errors import InputError
 
-# The script names unicodedata gives a letter's name as its first word.
 _LATIN_LANGUAGES = (
     "english", "spanish", "german", "czech", "dutch", "french", "hungarian", "italian", "polish", "turkish",
 )
@@ -40,7 +39,10 @@ MIN_LETTERS = 3
 
 
 def letter_scripts(text: str) -> dict[str, int]:
-    """How many letters of each script the text holds ('LATIN', 'CJK', 'HIRAGANA', ...)."""
+    """How many letters of each script the text holds ('LATIN', 'CJK', 'HIRAGANA', ...).
+
+    The script is the first word of the letter's Unicode name ("LATIN SMALL LETTER A").
+    """
     counts: dict[str, int] = {}
     for char in text:
         if not char.isalpha():
@@ -55,10 +57,12 @@ def letter_scripts(text: str) -> dict[str, int]:
 def check_script(text: str, language: str) -> None:
     """Raise InputError when most of the text's letters are in scripts `language` is never written in."""
     allowed = ALLOWED_SCRIPTS.get(language)
+    if not allowed:
+        return
     counts = letter_scripts(text)
     total = sum(counts.values())
-    foreign = {script: n for script, n in counts.items() if script not in (allowed or ())}
-    if not allowed or total < MIN_LETTERS or sum(foreign.values()) * 2 <= total:
+    foreign = {script: n for script, n in counts.items() if script not in allowed}
+    if total < MIN_LETTERS or sum(foreign.values()) * 2 <= total:
         return
     script = max(foreign, key=foreign.get)
     if "HIRAGANA" in foreign or "KATAKANA" in foreign:

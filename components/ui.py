@@ -22,6 +22,7 @@ from components.ui_components import ChoiceDropdown, ChoiceRadio, PlayableAudio,
 log = logging.getLogger(__name__)
 
 CLONE_CONCURRENCY = 32  # network-bound jobs must not queue behind each other
+QUEUE_IDLE_POLL_S = 0.01  # how often Gradio's idle queue looks for new work (its default: 1 ms)
 HISTORY_SIZE = 10
 GENERIC_FAILURE = (
     "Something went wrong on the server while generating. Please try again; "
@@ -286,9 +287,6 @@ def launch_options(settings: Settings) -> dict:
         options["auth"] = list(settings.auth)
         options["auth_message"] = "This voice-cloning demo is private. Sign in with the login you were given."
     return options
-
-
-QUEUE_IDLE_POLL_S = 0.01
 
 
 def configure_queue(demo: gr.Blocks) -> gr.Blocks:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import gradio as gr
-from gradio import data_classes
 from gradio.data_classes import FileData
 from gradio_client.utils import is_file_obj_with_meta
 
@@ -72,7 +71,7 @@ def _refuse_links_and_server_paths(component: gr.components.Component, path) -> 
 # own check fails with a validation error that reaches the caller only as "the upstream Gradio app
 # has raised an exception". Same fields and title, so API schemas and clients see the usual type;
 # the docstring is what the API page shows for the parameter.
-class SentFile(data_classes.FileData):
+class SentFile(FileData):
     """An audio file sent with the request: with gradio_client, handle_file('path/to/voice.wav')."""
 
     model_config = {"title": "FileData"}
