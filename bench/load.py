@@ -48,9 +48,12 @@ import gradio as gr
 
 def clone(text, reference=None, voice_id="", language="english", emotion="neutral", backend="auto",
           api_key="", tier="enterprise", temp_links=False):
+    started = time.monotonic()
     time.sleep(float(os.environ["BARE_SLEEP_S"]))
     out = os.path.join(tempfile.gettempdir(), uuid.uuid4().hex + ".wav")
     shutil.copyfile(reference, out) if reference else open(out, "wb").close()
+    with open(os.environ["BARE_TIMES"], "a") as times:  # when each call ran, to split the floor
+        times.write(f"{text}\\t{started}\\t{time.monotonic()}\\n")
     return out, "done"
 
 with gr.Blocks() as demo:
@@ -61,6 +64,15 @@ with gr.Blocks() as demo:
 demo.queue(max_size=256).launch(server_name="127.0.0.1", server_port=int(os.environ["GRADIO_SERVER_PORT"]),
                                 max_threads=128)
 """
+
+
+def server_stack() -> str:
+    """What Gradio's uvicorn runs on here: it takes httptools and uvloop when installed (requirements.txt)."""
+    from importlib.util import find_spec
+
+    parser = "httptools" if find_spec("httptools") else "h11 (pure Python)"
+    loop = "uvloop" if find_spec("uvloop") else "asyncio (pure Python)"
+    return f"uvicorn with {parser} + {loop}"
 
 
 def free_port() -> int:
@@ -129,6 +141,11 @@ def start_app(emulator: ModelsLabEmulator, workdir: Path) -> tuple[subprocess.Po
     })
 
 
+def prompt(index: int) -> str:
+    """Each call's own text: the emulator's job for it (and its WAV) can be found by it."""
+    return f"Load test call number {index}."
+
+
 def call_batch(base: str, indices: list[int], ready, reference: str, workdir: str):
     """One client process: a gradio_client.Client (a visitor) per call, all released together once
     every client process is ready (`ready` is a shared barrier, or None)."""
@@ -148,7 +165,7 @@ def call_batch(base: str, indices: list[int], ready, reference: str, workdir: st
     def one_call(index: int) -> tuple[int, float, float, str]:
         started = time.monotonic()
         audio, _details = clients[index].submit(
-            text=f"Load test call number {index}.", reference=handle_file(reference) if reference else None,
+            text=prompt(index), reference=handle_file(reference) if reference else None,
             voice_id="" if reference else "jacob", language="english", emotion="neutral",
             backend="modelslab", api_key="", api_name="/clone",
         ).result(timeout=CALL_TIMEOUT_S)
@@ -178,20 +195,27 @@ def run_callers(base: str, calls: int, processes: int, reference: Path | None, w
             return [row for batch in batches for row in batch]
 
 
-def measure_gradio_floor(args, calls: int, reference: Path | None, workdir: Path) -> tuple[float, float]:
-    """p50/p95 wall time of the same load against a bare Gradio app that only sleeps for the eta."""
+def measure_gradio_floor(args, calls: int, reference: Path | None, workdir: Path) -> dict[str, float]:
+    """Wall time of the same load against a bare Gradio app that only sleeps for the eta, split into
+    click -> handler start and handler end -> caller has the file (Gradio's share on each side)."""
     script = workdir / "bare_gradio_app.py"
     script.write_text(BARE_GRADIO_APP)
     floor_dir = workdir / "floor"
     (floor_dir / "gradio").mkdir(parents=True)
-    proc, base = start_server(script, floor_dir, {"BARE_SLEEP_S": str(args.eta)})
+    times_path = floor_dir / "handler_times.tsv"
+    proc, base = start_server(script, floor_dir, {"BARE_SLEEP_S": str(args.eta), "BARE_TIMES": str(times_path)})
     try:
         call_batch(base, [-1], None, str(reference or ""), str(floor_dir))  # warm-up (not counted)
-        walls = [finished - started for _, started, finished, _, _ in
-                 run_callers(base, calls, args.client_processes, reference, floor_dir)]
+        rows = run_callers(base, calls, args.client_processes, reference, floor_dir)
     finally:
         stop_app(proc, sig=signal.SIGINT)
-    return percentile(walls, 50), percentile(walls, 95)
+    handler = {text: (float(start), float(end)) for text, start, end in
+               (line.split("\t") for line in times_path.read_text().splitlines())}
+    walls = [finished - started for _, started, finished, _, _ in rows]
+    before = [handler[prompt(index)][0] - started for index, started, _, _, _ in rows]
+    after = [finished - handler[prompt(index)][1] for index, _, finished, _, _ in rows]
+    return {"p50": percentile(walls, 50), "p95": percentile(walls, 95),
+            "before": statistics.median(before), "after": statistics.median(after)}
 
 
 def main() -> None:
@@ -236,14 +260,14 @@ def main() -> None:
     jobs_by_prompt = {job.body.get("prompt"): job for job in emulator.jobs.values()}
     walls = [wall for _, wall, _, _ in results]
     own = sum(1 for index, _, _, got in results
-              if got and got == jobs_by_prompt[f"Load test call number {index}."].job_id)
-    delivery_client = [finished - jobs_by_prompt[f"Load test call number {index}."].ready_at
+              if got and got == jobs_by_prompt[prompt(index)].job_id)
+    delivery_client = [finished - jobs_by_prompt[prompt(index)].ready_at
                        for index, _, finished, _ in results]
     delivery_app = [job.delivered_at - job.ready_at for job in emulator.jobs.values() if job.delivered_at]
     polls = [max_polls_per_second(job.fetch_times) for job in emulator.jobs.values()]
     gaps = [b - a for job in emulator.jobs.values() for a, b in zip(job.fetch_times, job.fetch_times[1:])]
     fetches = [len(job.fetch_times) for job in emulator.jobs.values()]
-    to_submit = [jobs_by_prompt[f"Load test call number {index}."].submitted_at - starts[index] for index, *_ in results]
+    to_submit = [jobs_by_prompt[prompt(index)].submitted_at - starts[index] for index, *_ in results]
     p50, p95 = percentile(walls, 50), percentile(walls, 95)
     median_delivery = statistics.median(delivery_client)
 
@@ -252,7 +276,8 @@ def main() -> None:
 
     print(f"load: {calls} concurrent /clone calls via gradio_client, emulator 'processing' eta {args.eta:g} s, "
           f"{'10 s speech reference' if reference else 'voice id, no reference'}, {os.cpu_count()} cores, "
-          f"callers in {args.client_processes} processes; machine load average {load_before:.1f} before the run")
+          f"callers in {args.client_processes} processes; server {server_stack()}; machine load average "
+          f"{load_before:.1f} before the run")
     print(f"  succeeded          {len(results)}/{calls}; each got its own job's audio: {own}/{calls}")
     print(f"  wall time          p50 {p50:.2f} s  p95 {p95:.2f} s  max {max(walls):.2f} s   "
           f"target p95 <= {args.eta + 2:g} s: {verdict(p95 <= args.eta + 2)}")
@@ -262,7 +287,7 @@ def main() -> None:
     print(f"                     ready -> app downloaded:  median {statistics.median(delivery_app):.2f} s  "
           f"max {max(delivery_app):.2f} s")
     print(f"  polling            fetches per job {min(fetches)}-{max(fetches)}; max fetches of one job in any 1 s: "
-          f"{max(polls)}; shortest gap {min(gaps) if gaps else float('nan'):.2f} s   "
+          f"{max(polls)}; shortest gap {f'{min(gaps):.2f} s' if gaps else 'none (one fetch each)'}   "
           f"target <= 1/s: {verdict(max(polls) <= 1)}")
     print(f"  app CPU            {app_cpu:.1f} s over the {run_wall:.1f} s run "
           f"({app_cpu / run_wall:.0%} of one core; machine load average now {os.getloadavg()[0]:.1f})")
@@ -274,8 +299,9 @@ def main() -> None:
     sdk_delivered = first_fetch_after + SDK_FETCH_SLEEP_S * max(1, -(-args.eta // SDK_FETCH_SLEEP_S))
     if floor is not None:
         print(f"  anchor: Gradio     the same callers against a bare Gradio app with the same inputs that only "
-              f"sleeps {args.eta:g} s: p50 {floor[0]:.2f} s  p95 {floor[1]:.2f} s; this app adds "
-              f"{p95 - floor[1]:+.2f} s at p95 for its real work (reference check, submit, polls, download)")
+              f"sleeps {args.eta:g} s: p50 {floor['p50']:.2f} s  p95 {floor['p95']:.2f} s (median click -> handler "
+              f"start {floor['before']:.2f} s, handler end -> caller has file {floor['after']:.2f} s); this app adds "
+              f"{p95 - floor['p95']:+.2f} s at p95 for its real work (reference check, submit, polls, download)")
     print(f"  anchor: SDK        official modelslab-py 0.2.3 sleeps {SDK_FETCH_SLEEP_S:g} s between fetches "
           f"(fetch_retry=10, fetch_timeout=60): a job ready after {args.eta:g} s reaches the caller after "
           f"~{sdk_delivered:.0f} s, delivery latency ~{sdk_delivered - args.eta:.0f} s")

@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from components.data_uri import DataUri
 from components.errors import (
     ApiAuthError,
     ApiConnectionError,
@@ -46,6 +47,7 @@ BODY_RATE_LIMIT_PAUSE_S = 5.0
 MAX_UNREADABLE_FETCHES = 3
 """Unreadable fetch bodies (an HTML error page, truncated JSON) tolerated per job: fetch is safe to repeat."""
 USER_AGENT = "voice-clone-studio/1.0"
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +267,7 @@ class ModelsLabClient:
         host = split_url(url)[1]
         try:
             try:
-                response = session.post(url, json=body, timeout=self.timeout)
+                response = session.post(url, data=json_body(body), headers=JSON_HEADERS, timeout=self.timeout)
             except requests.exceptions.ConnectionError as err:
                 raise _unwrap_retried(err) from err
         except requests.exceptions.ConnectTimeout as err:
@@ -293,6 +295,21 @@ class ModelsLabClient:
             ) from err
         log.debug("%s %s -> HTTP %s", stage, url, response.status_code)
         return _parse(response, api_key, stage)
+
+
+def json_body(body: dict) -> bytes:
+    """The request body as JSON bytes, with a reference's DataUri spliced in, not encoded.
+
+    The encoder scans each character of a 640 KB data URI for escapes: ~3.5 ms holding the GIL on
+    every submit, which under a burst of visitors delays everyone's page. A DataUri has nothing to
+    escape (see its class); any other value goes through the encoder.
+    """
+    audio = body.get("init_audio")
+    if not isinstance(audio, DataUri):
+        return json.dumps(body, allow_nan=False).encode()
+    rest = json.dumps({k: v for k, v in body.items() if k != "init_audio"}, allow_nan=False)
+    joint = b", " if rest != "{}" else b""
+    return b"".join((rest[:-1].encode(), joint, b'"init_audio": "', audio.encode("ascii"), b'"}'))
 
 
 def _parse(response: requests.Response, api_key: str, stage: str) -> JobState:

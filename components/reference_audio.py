@@ -8,17 +8,18 @@ by the input's content and the settings that shape the output, so a re-click cos
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from components.audio_decode import decode
+from components.data_uri import DataUri
 from components.audio_report import IDEAL_SPEECH, describe, no_speech_error
 from components.audio_source import Decoded
 from components.audio_level import (
@@ -42,7 +43,7 @@ _PIPELINE_VERSION = 1
 """Part of the cache key: bump it when a change to the processing changes the output."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PreparedReference:
     """A reference clip ready for the API and the offline engine."""
 
@@ -70,8 +71,19 @@ class PreparedReference:
     loudness_lufs: float | None = None
     """Integrated loudness of the prepared clip."""
 
-    def data_uri(self) -> str:
-        return f"data:{self.mime_type};base64," + base64.b64encode(self.wav_bytes).decode("ascii")
+    def data_uri(self) -> DataUri:
+        """The clip as a base64 data URI, as the API takes it. Built once per prepared clip: a cached
+        reference sent again (another visitor, another click) is not re-encoded."""
+        return self._data_uri
+
+    @cached_property
+    def _data_uri(self) -> DataUri:
+        return DataUri.of(self.mime_type, self.wav_bytes)
+
+    @property
+    def footprint_bytes(self) -> int:
+        """Memory this clip may hold: its WAV plus, once sent to the API, its data URI."""
+        return len(self.wav_bytes) + 4 * -(-len(self.wav_bytes) // 3) + len(self.mime_type) + 13
 
     def samples(self) -> np.ndarray:
         """The prepared audio as float32 mono in [-1, 1] (a fresh array)."""
@@ -85,7 +97,7 @@ class PreparedReference:
 
 
 class _ReferenceCache:
-    """Thread-safe LRU of prepared references, bounded by entry count and by total WAV bytes."""
+    """Thread-safe LRU of prepared references, bounded by entry count and by their total footprint."""
 
     def __init__(self, max_entries: int = 32, max_bytes: int = 64 << 20):
         self._items: OrderedDict[tuple, PreparedReference] = OrderedDict()
@@ -103,12 +115,12 @@ class _ReferenceCache:
     def put(self, key: tuple, item: PreparedReference) -> None:
         with self._lock:
             if key in self._items:
-                self._bytes -= len(self._items.pop(key).wav_bytes)
+                self._bytes -= self._items.pop(key).footprint_bytes
             self._items[key] = item
-            self._bytes += len(item.wav_bytes)
+            self._bytes += item.footprint_bytes
             while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
                 _, old = self._items.popitem(last=False)
-                self._bytes -= len(old.wav_bytes)
+                self._bytes -= old.footprint_bytes
 
     def clear(self) -> None:
         with self._lock:

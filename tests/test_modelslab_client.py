@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import io
+import json
 import wave
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.errors import (
     ApiAuthError,
@@ -16,16 +18,18 @@ from components.errors import (
     DownloadError,
     JobFailedError,
 )
-from components.modelslab import ModelsLabClient, SubmitRequest
+from components.data_uri import DataUri
+from components.modelslab import ModelsLabClient, SubmitRequest, json_body
 from tests.fakes.modelslab_emulator import VALID_KEY, wav_comment
 
 
-def wav_data_uri(seconds: float) -> str:
+def wav_data_uri(seconds: float) -> DataUri:
+    """As the app sends a reference: a DataUri, spliced into the body rather than encoded."""
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1), out.setsampwidth(2), out.setframerate(16000)
         out.writeframes(b"\x01\x00" * int(16000 * seconds))
-    return "data:audio/wav;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return DataUri.of("audio/wav", buffer.getvalue())
 
 
 @pytest.fixture
@@ -44,6 +48,28 @@ def run(client: ModelsLabClient, tmp_path, req: SubmitRequest | None = None, tie
     if state.status != "success":
         state = client.wait_for_result(state, VALID_KEY, tier=tier)
     return state, client.download(state, tmp_path / "out.wav")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=5), st.binary(max_size=300), st.booleans())
+def test_json_body_is_the_json_of_any_body(body, audio, as_data_uri):
+    """A DataUri is spliced in unencoded; any other init_audio (quotes, newlines) takes the encoder."""
+    body["init_audio"] = DataUri.of("audio/wav", audio) if as_data_uri else audio.decode("latin-1")
+    assert json.loads(json_body(body)) == body
+
+
+def test_a_plain_string_init_audio_is_still_sent_as_valid_json(emulator, client, tmp_path):
+    plain = str(wav_data_uri(6))
+    assert type(plain) is str
+    state, path = run(client, tmp_path, request(init_audio=plain))
+    assert emulator.submissions()[0].body["init_audio"] == plain
+    assert state.job_id == wav_comment(path.read_bytes())
 
 
 def test_success_sends_every_documented_field(emulator, client, tmp_path):

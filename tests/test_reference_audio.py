@@ -499,7 +499,8 @@ def test_cache_is_bounded_by_entries_and_bytes():
     cache.get(("a",))  # a is now the most recent
     cache.put(("c",), item(100))
     assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",))
-    cache.put(("d",), item(950))
+    assert item(400).footprint_bytes == 400 + 536 + len("data:audio/wav;base64,")  # the WAV and its data URI
+    cache.put(("d",), item(400))
     assert len(cache) == 1 and cache.get(("d",))
 
 
@@ -632,6 +633,7 @@ def test_public_surface_is_stable():
         assert name in fields
     ref = PreparedReference(b"RIFF", 24000, 1.0, "0" * 64, "x")
     assert ref.data_uri() == "data:audio/wav;base64,UklGRg=="
+    assert ref.data_uri() is ref.data_uri(), "encoded once, not on every submit"
 
 
 def test_loudness_meter_matches_the_standard():
