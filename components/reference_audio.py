@@ -12,6 +12,8 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -102,6 +104,8 @@ class _ReferenceCache:
     def __init__(self, max_entries: int = 32, max_bytes: int = 64 << 20):
         self._items: OrderedDict[tuple, PreparedReference] = OrderedDict()
         self._lock = threading.Lock()
+        self._preparing: dict[tuple, list] = {}
+        """key -> [lock, holders]: the inputs being prepared right now."""
         self._bytes = 0
         self.max_entries, self.max_bytes = max_entries, max_bytes
 
@@ -126,6 +130,22 @@ class _ReferenceCache:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+
+    @contextmanager
+    def one_at_a_time(self, key: tuple) -> Iterator[None]:
+        """Held while preparing `key`: visitors who send the same new file at once wait for the first
+        one's result instead of each decoding it again (other files are not held up)."""
+        with self._lock:
+            entry = self._preparing.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._preparing[key]
 
     def __len__(self) -> int:
         with self._lock:
@@ -166,9 +186,13 @@ def prepare(
         return cached
     head = data[:_HEAD_BYTES]
     del data  # the decoders read the file themselves; do not hold 25 MB during decoding
-    decoded = decode(path, head, target_rate=target_rate, max_duration_s=MAX_INPUT_MINUTES * 60)
-    result = _process(decoded, digest, target_rate)
-    _CACHE.put(key, result)
+    with _CACHE.one_at_a_time(key):
+        cached = _CACHE.get(key)  # prepared by another visitor while this one waited
+        if cached is not None:
+            return cached
+        decoded = decode(path, head, target_rate=target_rate, max_duration_s=MAX_INPUT_MINUTES * 60)
+        result = _process(decoded, digest, target_rate)
+        _CACHE.put(key, result)
     logger.info("prepared reference %r", result)
     return result
 

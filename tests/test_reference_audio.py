@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -527,6 +529,36 @@ def test_many_visitors_at_once(speech_src, tmp_path):
     assert not errors
     for refs in results.values():
         assert len(refs) == 6 and len({r.wav_bytes for r in refs}) == 1
+
+
+def test_the_same_new_file_from_many_visitors_at_once_is_decoded_once(speech_src, tmp_path, monkeypatch):
+    decodes: list[str] = []
+    real_decode = ra.decode
+
+    def counting_decode(path, *args, **kwargs):
+        decodes.append(str(path))
+        time.sleep(0.2)  # long enough that every visitor arrives while the first is still decoding
+        return real_decode(path, *args, **kwargs)
+
+    monkeypatch.setattr(ra, "decode", counting_decode)
+    copies = []
+    for k in range(8):  # each visitor's upload is its own file with the same bytes
+        copies.append(tmp_path / f"upload{k}.wav")
+        copies[-1].write_bytes(speech_src.read_bytes())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refs = list(pool.map(prepare, copies))
+    assert len(decodes) == 1, f"decoded {len(decodes)} times"
+    assert all(ref is refs[0] for ref in refs)
+    assert not ra._CACHE._preparing, "no lock is left behind"
+
+
+def test_a_failed_preparation_does_not_block_the_next_visitor(tmp_path):
+    silent = tmp_path / "silent.wav"
+    sf.write(silent, np.zeros(16000 * 6, np.float32), 16000)
+    for _ in range(2):  # the second attempt gets the same message, not a hang
+        with pytest.raises(AudioInputError):
+            prepare(silent)
+    assert not ra._CACHE._preparing
 
 
 # --- properties -----------------------------------------------------------------------------------
