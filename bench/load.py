@@ -105,6 +105,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(stolen, total) CPU ticks of the whole machine so far: steal is time the VM's host ran something else."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[7], sum(fields)
+
+
 def max_polls_per_second(times: list[float]) -> int:
     """Most fetches of one job inside any 1-second window."""
     best = 0
@@ -233,13 +239,15 @@ def measure_burst(base: str, pid: int, emulator: ModelsLabEmulator, args, calls:
     """One burst of `calls` new visitors released together, and what the emulator saw of their jobs."""
     emulator.reset(mode="processing", eta_s=args.eta)
     load_before = os.getloadavg()[0]
-    cpu_before, run_started = cpu_seconds(pid), time.monotonic()
+    (stolen_before, ticks_before), cpu_before, run_started = cpu_ticks(), cpu_seconds(pid), time.monotonic()
     rows = run_callers(base, calls, args.client_processes, reference, workdir)
     app_cpu, run_wall = cpu_seconds(pid) - cpu_before, time.monotonic() - run_started
+    stolen, ticks = cpu_ticks()
     jobs = {job.body.get("prompt"): job for job in emulator.jobs.values()}
     walls = [finished - started for _, started, finished, _, _ in rows]
     return {
         "load_before": load_before,
+        "steal": (stolen - stolen_before) / max(1, ticks - ticks_before),
         "calls": len(rows),
         "own": sum(1 for index, _, _, got, _ in rows if got and got == jobs[prompt(index)].job_id),
         "walls": walls, "p50": percentile(walls, 50), "p95": percentile(walls, 95),
@@ -316,7 +324,7 @@ def report(args, calls: int, reference: Path | None, bursts: list[dict], floor: 
     for n, burst in enumerate(bursts):
         bare = f"   bare Gradio p50 {floor[n]['p50']:.2f} s  p95 {floor[n]['p95']:.2f} s" if floor else ""
         print(f"  burst {n + 1}            p50 {burst['p50']:.2f} s  p95 {burst['p95']:.2f} s  max {max(burst['walls']):.2f} s"
-              f"{bare}   (load average {burst['load_before']:.1f} before)")
+              f"{bare}   (load average {burst['load_before']:.1f} before; CPU taken by the VM's host {burst['steal']:.1%})")
     print(f"  succeeded          {sum(b['calls'] for b in bursts)}/{calls * runs}; each got its own job's audio: "
           f"{sum(b['own'] for b in bursts)}/{calls * runs}")
     print(f"  wall time          median of the bursts: p50 {p50:.2f} s  p95 {p95:.2f} s   "
