@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from components.audio_decode import decode
-from components.data_uri import DataUri
 from components.audio_report import IDEAL_SPEECH, describe, no_speech_error
 from components.audio_source import Decoded
 from components.audio_level import (
@@ -31,6 +30,7 @@ from components.audio_level import (
     wav_samples,
 )
 from components.audio_speech import NoSpeech, detect_speech, frame_levels, plan_speech
+from components.data_uri import DataUri
 from components.errors import AudioInputError
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,8 @@ class PreparedReference:
     @property
     def footprint_bytes(self) -> int:
         """Memory this clip may hold: its WAV plus, once sent to the API, its data URI."""
-        return len(self.wav_bytes) + 4 * -(-len(self.wav_bytes) // 3) + len(self.mime_type) + 13
+        base64_chars = 4 * -(-len(self.wav_bytes) // 3)
+        return len(self.wav_bytes) + len(f"data:{self.mime_type};base64,") + base64_chars
 
     def samples(self) -> np.ndarray:
         """The prepared audio as float32 mono in [-1, 1] (a fresh array)."""
