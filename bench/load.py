@@ -19,6 +19,7 @@ on 127.0.0.1, bounded.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import signal
 import socket
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 

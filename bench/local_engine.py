@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from components.local_engine import LocalEngine  # noqa: E402
-from components.offline_text import SAMPLE_SENTENCES  # noqa: E402
-from components.reference_audio import PreparedReference  # noqa: E402
+from components.audio.prepared import PreparedReference  # noqa: E402
+from components.offline.engine import LocalEngine  # noqa: E402
+from components.offline.text import SAMPLE_SENTENCES  # noqa: E402
 from components.settings import EMOTIONS, LANGUAGES  # noqa: E402
 from tests.audio_factory import prepared_reference  # noqa: E402
 
@@ -59,8 +59,8 @@ RSS_CHILD = """
 import resource, sys
 sys.path.insert(0, {root!r})
 import gradio  # the app imports it anyway
-from components.local_engine import LocalEngine
-from components.offline_text import MAX_CHUNK_CHARS, SAMPLE_SENTENCES
+from components.offline.engine import LocalEngine
+from components.offline.text import MAX_CHUNK_CHARS, SAMPLE_SENTENCES
 from bench.local_engine import PARAGRAPH_300
 from tests.audio_factory import prepared_reference
 def peak():

@@ -1,4 +1,4 @@
-"""Benchmark of components.reference_audio.prepare(): prints figures, asserts nothing.
+"""Benchmark of components.reference.pipeline.prepare(): prints figures, asserts nothing.
 
 Run: python bench/reference_audio.py [--runs 7]
 
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components import reference_audio as ra  # noqa: E402
-from components.audio_ffmpeg import find_ffmpeg  # noqa: E402
+from components.audio.ffmpeg import find_ffmpeg  # noqa: E402
+from components.reference import pipeline as ra  # noqa: E402
 from tests import audio_factory as af  # noqa: E402
 
 # VmHWM (this process's peak resident memory), not ru_maxrss: Linux carries ru_maxrss over from
@@ -38,7 +38,7 @@ def hwm_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 sys.path.insert(0, sys.argv[1])
-from components import reference_audio as ra
+from components.reference import pipeline as ra
 import numpy, soundfile  # imported by prepare() anyway: count them in the baseline
 base = hwm_mb()
 t = time.perf_counter()

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from components.audio.prepared import PreparedReference
 from components.errors import EngineUnavailableError, InputError
-from components.modelslab import ModelsLabClient, PollUpdate, SubmitRequest
+from components.modelslab.client import ModelsLabClient, PollUpdate, SubmitRequest
 from components.output_files import OutputFiles, clip_file_name
-from components.reference_audio import PreparedReference
 from components.settings import Settings
 
 log = logging.getLogger(__name__)

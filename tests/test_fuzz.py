@@ -23,10 +23,10 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from components.errors import AudioInputError, DownloadError, VoiceCloneError
-from components.modelslab import ModelsLabClient, SubmitRequest
-from components.modelslab_download import check_decodes
-from components.modelslab_types import JobState
-from components.reference_audio import prepare
+from components.modelslab.client import ModelsLabClient, SubmitRequest
+from components.modelslab.download import check_decodes
+from components.modelslab.types import JobState
+from components.reference.pipeline import prepare
 from tests.audio_factory import speech_wav, transcode
 from tests.conftest import app_settings, running_app
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from components.errors import InputError
+from components.offline.text import SAMPLE_SENTENCES
 from components.settings import LANGUAGES
 from components.text_script import ALLOWED_SCRIPTS, check_script, letter_scripts
-from components.offline_text import SAMPLE_SENTENCES
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

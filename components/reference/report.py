@@ -6,10 +6,10 @@ beyond "dB"; each warning says what to do differently next time.
 
 from __future__ import annotations
 
-from components.audio_level import CLIP_SHARE, LevelChange
-from components.audio_source import Decoded, channel_word, format_rate
-from components.audio_speech import SpeechPlan
+from components.audio.level import CLIP_SHARE, LevelChange
+from components.audio.source import Decoded, channel_word, format_rate
 from components.errors import AudioInputError
+from components.reference.speech import SpeechPlan
 
 IDEAL_SPEECH = "10–25 s"
 LOW_RATE_HZ = 16000
@@ -40,28 +40,7 @@ def describe(
     kept_s: float,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Plain-English report sentences, and which of them are warnings."""
-    report: list[str] = []
-    warnings: list[str] = []
-    src = decoded.source
-    what = " ".join(
-        p for p in (format_rate(src.sample_rate), channel_word(src.channels), src.format_name) if p
-    )
-    if src.has_video:
-        report.append(
-            f"Took the sound from the video ({what}) and made it {format_rate(rate)} mono."
-        )
-    elif (src.sample_rate, src.channels, src.format_name) != (rate, 1, "WAV (16-bit)"):
-        report.append(f"Converted {what} to {format_rate(rate)} mono.")
-    if src.sample_rate and src.sample_rate < target_rate:
-        report.append(
-            f"Kept its own {format_rate(src.sample_rate)} rate: raising it to "
-            f"{format_rate(target_rate)} would not add any detail."
-        )
-    if src.sample_rate and src.sample_rate < LOW_RATE_HZ:
-        warnings.append(
-            f"This recording is only {format_rate(src.sample_rate)} (telephone quality), so the clone "
-            "may sound muffled. A recording at 16 kHz or more will work better."
-        )
+    report, warnings = _format_sentences(decoded, rate, target_rate)
     if plan.lead_trimmed_s >= 0.1:
         report.append(f"Removed {plan.lead_trimmed_s:.1f} s of silence at the start.")
     if plan.tail_trimmed_s >= 0.1:
@@ -95,6 +74,33 @@ def describe(
             "For a better clone, record again a little further from the microphone or with lower input volume."
         )
     return tuple(report + warnings), tuple(warnings)
+
+
+def _format_sentences(decoded: Decoded, rate: int, target_rate: int) -> tuple[list[str], list[str]]:
+    """What converting the input's format did (report), and a warning for telephone-quality rates."""
+    report: list[str] = []
+    warnings: list[str] = []
+    src = decoded.source
+    what = " ".join(
+        p for p in (format_rate(src.sample_rate), channel_word(src.channels), src.format_name) if p
+    )
+    if src.has_video:
+        report.append(
+            f"Took the sound from the video ({what}) and made it {format_rate(rate)} mono."
+        )
+    elif (src.sample_rate, src.channels, src.format_name) != (rate, 1, "WAV (16-bit)"):
+        report.append(f"Converted {what} to {format_rate(rate)} mono.")
+    if src.sample_rate and src.sample_rate < target_rate:
+        report.append(
+            f"Kept its own {format_rate(src.sample_rate)} rate: raising it to "
+            f"{format_rate(target_rate)} would not add any detail."
+        )
+    if src.sample_rate and src.sample_rate < LOW_RATE_HZ:
+        warnings.append(
+            f"This recording is only {format_rate(src.sample_rate)} (telephone quality), so the clone "
+            "may sound muffled. A recording at 16 kHz or more will work better."
+        )
+    return report, warnings
 
 
 def _clock(seconds: float) -> str:

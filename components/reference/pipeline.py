@@ -10,28 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from components.audio_decode import decode
-from components.audio_report import IDEAL_SPEECH, describe, no_speech_error
-from components.audio_source import Decoded
-from components.audio_level import (
+from components.audio.level import (
     clipped_share,
     level_to_target,
     wav_bytes,
-    wav_samples,
 )
-from components.audio_speech import NoSpeech, detect_speech, frame_levels, plan_speech
-from components.data_uri import DataUri
+from components.audio.prepared import PreparedReference
+from components.audio.source import Decoded
 from components.errors import AudioInputError
+from components.reference.cache import ReferenceCache
+from components.reference.decode import decode
+from components.reference.report import IDEAL_SPEECH, describe, no_speech_error
+from components.reference.speech import (
+    NoSpeech,
+    detect_speech,
+    frame_levels,
+    plan_speech,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,115 +44,7 @@ _PIPELINE_VERSION = 1
 """Part of the cache key: bump it when a change to the processing changes the output."""
 
 
-@dataclass(frozen=True)
-class PreparedReference:
-    """A reference clip ready for the API and the offline engine."""
-
-    wav_bytes: bytes = field(repr=False)
-    """16-bit mono PCM WAV at `sample_rate`."""
-    sample_rate: int
-    """The target rate, or the input's own rate when that was lower (never upsampled)."""
-    duration_s: float
-    sha256: str
-    """Hex sha256 of the *input* file's bytes (the cache key)."""
-    source: str
-    """What the input was, e.g. '44.1 kHz stereo MP3, 62.3 s'."""
-    report: tuple[str, ...] = ()
-    """Plain sentences saying what was changed, e.g. 'Removed 1.4 s of silence at the start.'"""
-    mime_type: str = "audio/wav"
-    warnings: tuple[str, ...] = ()
-    """The report sentences that are worth a pop-up (clipping, low quality); also in `report`."""
-    input_format: str = ""
-    """Human name of the input format, e.g. 'MP3', 'WAV (24-bit)', 'WebM (Opus)', 'MP4 video (AAC sound)'."""
-    input_rate: int | None = None
-    input_channels: int | None = None
-    input_duration_s: float | None = None
-    kept_window: tuple[float, float] | None = None
-    """(start, end) seconds of the input kept when its speech was longer than 30 s, else None."""
-    loudness_lufs: float | None = None
-    """Integrated loudness of the prepared clip."""
-
-    def data_uri(self) -> DataUri:
-        """The clip as a base64 data URI, as the API takes it. Built once per prepared clip: a cached
-        reference sent again (another visitor, another click) is not re-encoded."""
-        return self._data_uri
-
-    @cached_property
-    def _data_uri(self) -> DataUri:
-        return DataUri.of(self.mime_type, self.wav_bytes)
-
-    @property
-    def footprint_bytes(self) -> int:
-        """Memory this clip may hold: its WAV plus, once sent to the API, its data URI."""
-        base64_chars = 4 * -(-len(self.wav_bytes) // 3)
-        return len(self.wav_bytes) + len(f"data:{self.mime_type};base64,") + base64_chars
-
-    def samples(self) -> np.ndarray:
-        """The prepared audio as float32 mono in [-1, 1] (a fresh array)."""
-        return wav_samples(self.wav_bytes)
-
-    def __repr__(self) -> str:  # never dump audio bytes into logs
-        return (
-            f"PreparedReference({self.duration_s:.1f} s, {self.sample_rate} Hz, "
-            f"{len(self.wav_bytes)} bytes, source={self.source!r})"
-        )
-
-
-class _ReferenceCache:
-    """Thread-safe LRU of prepared references, bounded by entry count and by their total footprint."""
-
-    def __init__(self, max_entries: int = 32, max_bytes: int = 64 << 20):
-        self._items: OrderedDict[tuple, PreparedReference] = OrderedDict()
-        self._lock = threading.Lock()
-        self._preparing: dict[tuple, list] = {}
-        """key -> [lock, holders]: the inputs being prepared right now."""
-        self._bytes = 0
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-
-    def get(self, key: tuple) -> PreparedReference | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: tuple, item: PreparedReference) -> None:
-        with self._lock:
-            if key in self._items:
-                self._bytes -= self._items.pop(key).footprint_bytes
-            self._items[key] = item
-            self._bytes += item.footprint_bytes
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= old.footprint_bytes
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-    @contextmanager
-    def one_at_a_time(self, key: tuple) -> Iterator[None]:
-        """Held while preparing `key`: visitors who send the same new file at once wait for the first
-        one's result instead of each decoding it again (other files are not held up)."""
-        with self._lock:
-            entry = self._preparing.setdefault(key, [threading.Lock(), 0])
-            entry[1] += 1
-        try:
-            with entry[0]:
-                yield
-        finally:
-            with self._lock:
-                entry[1] -= 1
-                if entry[1] == 0:
-                    del self._preparing[key]
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._items)
-
-
-_CACHE = _ReferenceCache()
+_CACHE = ReferenceCache()
 
 
 def clear_cache() -> None:

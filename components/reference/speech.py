@@ -99,11 +99,11 @@ def detect_speech(samples: np.ndarray, rate: int, levels: np.ndarray) -> np.ndar
 def voiced_share(samples: np.ndarray, rate: int, frames: np.ndarray, count: int = 300) -> float:
     """Share of (up to `count`, evenly spread) speech frames that are periodic at 70–400 Hz."""
     win = int(0.04 * rate)
+    if win < 8 or len(samples) < win:  # an absurd rate (a forged header) or too little audio to judge
+        return 0.0
     hop = max(1, int(rate * FRAME_S))
     picks = frames[np.linspace(0, len(frames) - 1, min(count, len(frames))).astype(int)]
     starts = np.clip(picks * hop - win // 2, 0, max(0, len(samples) - win))
-    if len(samples) < win:
-        return 0.0
     segs = samples[starts[:, None] + np.arange(win)[None, :]].astype(np.float32)
     segs -= segs.mean(axis=1, keepdims=True)
     segs *= np.hanning(win).astype(np.float32)

@@ -8,8 +8,12 @@ import pytest
 from pykakasi.kanji import Kanwa
 from pykakasi.properties import Configurations
 
-from components import kanji_readings
-from components.kanji_readings import KanwaStore, build_store, use_compact_dictionary
+from components.offline import kanji_readings
+from components.offline.kanji_readings import (
+    KanwaStore,
+    build_store,
+    use_compact_dictionary,
+)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import threading
 import unicodedata
 
 from components.errors import EngineUnavailableError
-from components.kanji_readings import use_compact_dictionary
+from components.offline.kanji_readings import use_compact_dictionary
 
 FIRST_CHUNK_CHARS = 100
 """The first chunk is kept short so the first audio reaches the player in about a second."""

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import requests
 import soundfile
 
-from components.audio_ffmpeg import find_ffmpeg
-from components.audio_sniff import sniff_container
+from components.audio.ffmpeg import find_ffmpeg
+from components.audio.sniff import sniff_container
 from components.errors import AudioInputError, DownloadError
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ a list, `links` instead of `output`, ids as int or string, HTTP 200 carrying an 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from components.errors import ApiProtocolError
@@ -138,3 +139,43 @@ class JobState:
             message=combined,
             generation_time_s=_number(payload.get("generationTime")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitRequest:
+    """What we ask ModelsLab to say, and in which voice."""
+
+    prompt: str
+    language: str = "english"
+    emotion: str = "neutral"
+    init_audio: str | None = field(default=None, repr=False)
+    """A data URI (base64) of the prepared reference; None when cloning a stored voice_id."""
+    voice_id: str = ""
+    temp: bool = False
+    track_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def to_json(self, api_key: str, tier: str) -> dict:
+        """The request body; `emotion` is sent on the enterprise tier, and on standard only if not neutral."""
+        body: dict = {"key": api_key, "prompt": self.prompt, "language": self.language}
+        if self.init_audio:
+            body["init_audio"] = self.init_audio
+            body["base64"] = True
+        if self.voice_id:
+            body["voice_id"] = self.voice_id
+        if tier == "enterprise" or self.emotion != "neutral":
+            body["emotion"] = self.emotion
+        if self.temp:
+            body["temp"] = True
+        body["webhook"] = None
+        body["track_id"] = self.track_id
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class PollUpdate:
+    """Live status while a job is queued, for the progress display."""
+
+    job_id: str | None
+    polls: int
+    elapsed_s: float
+    eta_left_s: float | None

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.errors import ApiProtocolError
-from components.modelslab_types import JobState
+from components.modelslab.types import JobState
 
 ENTERPRISE_SUCCESS = {
     "status": "success", "generationTime": 1.4285192489624, "id": 334166,

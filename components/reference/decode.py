@@ -2,7 +2,7 @@
 
 WAV, FLAC, MP3, AIFF and Ogg Vorbis decode in-process with libsndfile (no process start, and no
 ffmpeg needed at all). Everything else (M4A/AAC, WebM, Opus, MP4/MOV video...) goes through ffmpeg
-(components.audio_ffmpeg). Every failure becomes an AudioInputError with a plain message.
+(components.audio.ffmpeg). Every failure becomes an AudioInputError with a plain message.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from components.audio_ffmpeg import decode_with_ffmpeg, find_ffmpeg
-from components.audio_resample import resample
-from components.audio_sniff import sniff_container
-from components.audio_source import Decoded, SourceInfo, too_long_error
+from components.audio.ffmpeg import decode_with_ffmpeg, find_ffmpeg
+from components.audio.resample import resample
+from components.audio.sniff import sniff_container
+from components.audio.source import Decoded, SourceInfo, too_long_error
 from components.errors import FfmpegMissingError
 
 logger = logging.getLogger(__name__)

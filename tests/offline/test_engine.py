@@ -15,14 +15,14 @@ import wave
 import numpy as np
 import pytest
 
-from components import offline_matching as matching
-from components import offline_text
+from components.audio.prepared import PreparedReference
 from components.errors import AudioInputError, EngineUnavailableError, InputError
-from components.local_engine import LocalEngine, SpeechChunk
-from components.offline_voices import PiperJoe
-from components.reference_audio import PreparedReference
-from tests.audio_factory import prepared_reference
+from components.offline import matching, praat
+from components.offline import text as offline_text
+from components.offline.engine import LocalEngine, SpeechChunk
+from components.offline.voices import PiperJoe
 from components.settings import EMOTIONS, LANGUAGES
+from tests.audio_factory import prepared_reference
 
 RATE = 22050
 REFERENCE_TEXT = (
@@ -36,12 +36,12 @@ def join(chunks) -> np.ndarray:
 
 
 def median_f0(samples: np.ndarray, rate: int = RATE) -> float:
-    f0 = matching._pitch_track(samples, rate, 60.0, 500.0)
+    f0 = praat.pitch_track(samples, rate, 60.0, 500.0)
     return float(np.median(f0[f0 > 0]))
 
 
 def spread_st(samples: np.ndarray, rate: int = RATE) -> float:
-    f0 = matching._pitch_track(samples, rate, 60.0, 500.0)
+    f0 = praat.pitch_track(samples, rate, 60.0, 500.0)
     st = 12 * np.log2(f0[f0 > 0])
     return float(np.percentile(st, 84) - np.percentile(st, 16)) / 2
 
@@ -71,7 +71,7 @@ def male_reference(engine) -> PreparedReference:
 
 def test_import_is_cheap():
     code = (
-        "import sys, components.local_engine; "
+        "import sys, components.offline.engine; "
         "print(sorted(m for m in ('onnxruntime', 'parselmouth', 'piper', 'pykakasi') "
         "if m in sys.modules))"
     )
@@ -285,7 +285,7 @@ def test_output_is_limited_below_full_scale(engine):
 
 
 def test_missing_packages_make_the_engine_unavailable(monkeypatch):
-    import components.local_engine as local_engine
+    import components.offline.engine as local_engine
 
     monkeypatch.setattr(local_engine, "missing_parts", lambda: ["piper"])
     fresh = LocalEngine()

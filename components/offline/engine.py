@@ -19,12 +19,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from components import offline_matching as matching
-from components import offline_text as text_tools
+from components.audio.prepared import PreparedReference
 from components.errors import AudioInputError, EngineUnavailableError, InputError
-from components.offline_voices import ESPEAK_VOICES, SAMPLE_RATE, Espeak, PiperJoe, VoiceKey
-from components.offline_voices import missing_parts
-from components.reference_audio import PreparedReference
+from components.offline import matching
+from components.offline import text as text_tools
+from components.offline.voices import (
+    ESPEAK_VOICES,
+    SAMPLE_RATE,
+    Espeak,
+    PiperJoe,
+    VoiceKey,
+    missing_parts,
+)
 from components.settings import EMOTIONS, LANGUAGES
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ import pytest
 import soundfile
 from gradio import processing_utils
 
-from components.ui_components import PlayableAudio, browser_playable
+from components.ui.widgets import PlayableAudio, browser_playable
 
 TONE = (0.3 * np.sin(np.arange(24000) / 8)).astype("float32")
 
@@ -74,7 +74,7 @@ def test_unreadable_and_missing_files_are_not_vouched_for(tmp_path):
 def test_every_subclass_uses_a_built_in_frontend():
     """Gradio picks a template's frontend by its immediate base class: a subclass of a subclass would
     ask the browser for a custom component that does not exist, and the page would not load."""
-    from components import ui_components
+    from components.ui import widgets as ui_components
 
     expected = {"ChoiceDropdown": "dropdown", "ChoiceRadio": "radio", "PlayableAudio": "audio",
                 "UploadOnlyAudio": "audio", "UploadOnlyFile": "file"}
@@ -86,7 +86,7 @@ def test_every_subclass_uses_a_built_in_frontend():
 def test_subclasses_keep_their_configuration():
     """Gradio builds a component's page config from its __init__ signature: a subclass that wrapped
     __init__ in *args/**kwargs would lose its label and elem_id in the page (and break the browser tests)."""
-    from components import ui_components
+    from components.ui import widgets as ui_components
 
     for name in ("ChoiceDropdown", "ChoiceRadio", "PlayableAudio", "UploadOnlyAudio", "UploadOnlyFile"):
         config = getattr(ui_components, name)(label="Shown label", elem_id="some_id").get_config()

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from components.audio_sniff import AUDIO_FORMATS_HINT
-from components.audio_source import Decoded, SourceInfo, too_long_error
+from components.audio.sniff import AUDIO_FORMATS_HINT
+from components.audio.source import Decoded, SourceInfo, too_long_error
 from components.errors import AudioInputError
 
 logger = logging.getLogger(__name__)

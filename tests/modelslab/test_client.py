@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from components.audio.data_uri import DataUri
 from components.errors import (
     ApiAuthError,
     ApiProtocolError,
@@ -18,8 +19,7 @@ from components.errors import (
     DownloadError,
     JobFailedError,
 )
-from components.data_uri import DataUri
-from components.modelslab import ModelsLabClient, SubmitRequest, json_body
+from components.modelslab.client import ModelsLabClient, SubmitRequest, json_body
 from tests.fakes.modelslab_emulator import VALID_KEY, wav_comment
 
 
@@ -227,7 +227,7 @@ def test_server_errors_on_fetch_are_retried(emulator, client, tmp_path):
 
 
 def test_https_is_required_for_results_from_an_https_api(tmp_path):
-    from components.modelslab_types import JobState
+    from components.modelslab.types import JobState
 
     client = ModelsLabClient(base_url="https://modelslab.example")
     state = JobState(status="success", audio_urls=("http://cdn.example/x.wav",))
@@ -236,7 +236,7 @@ def test_https_is_required_for_results_from_an_https_api(tmp_path):
 
 
 def test_the_key_is_only_sent_to_the_api_host(emulator, client):
-    from components.modelslab_types import JobState
+    from components.modelslab.types import JobState
 
     foreign = JobState(status="processing", job_id="42", fetch_url="http://attacker.example/steal")
     assert client.fetch_url_for(foreign) == f"{emulator.base_url}/api/v1/enterprise/voice/fetch/42"

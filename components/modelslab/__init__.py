@@ -1,0 +1,13 @@
+"""The ModelsLab HTTP client: submit a job, poll it, download the result; typed results, no gradio.
+
+Exposes `ModelsLabClient`, `SubmitRequest`, `PollUpdate`. Modules: `client` (the job lifecycle), `types`
+(parsing the API's JSON at the boundary into `JobState`), `download` (fetching and checking the result
+audio).
+
+May import: requests/urllib3, `components.audio` (sniffing and checking downloaded audio),
+`components.secrets` (redaction), `components.errors`. Never `reference`, `offline` or `ui`.
+"""
+
+from components.modelslab.client import ModelsLabClient, PollUpdate, SubmitRequest
+
+__all__ = ["ModelsLabClient", "PollUpdate", "SubmitRequest"]

@@ -1,0 +1,154 @@
+"""What each event on the page does. Layout lives in `page`; these handlers never build components.
+
+This is the one place where app errors become `gr.Error`: a VoiceCloneError shows its
+user_message; anything else is logged here and shown as a generic sentence, so no traceback or
+secret ever reaches the page or an API client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import gradio as gr
+
+from components.backends import PartialAudio
+from components.clone_service import CloneOutcome, CloneService
+from components.errors import VoiceCloneError
+from components.settings import Settings
+from components.ui import texts
+
+log = logging.getLogger(__name__)
+
+HISTORY_SIZE = 10
+CONVERTED_SUFFIX = ".converted.wav"  # marks files we made from a .webm/.mp4/.mov upload
+
+
+def to_gr_error(exc: Exception) -> gr.Error:
+    """The single translation point from exceptions to what a person sees."""
+    if isinstance(exc, VoiceCloneError):
+        return gr.Error(exc.user_message, title="Could not generate", print_exception=False)
+    log.error("unexpected failure while generating", exc_info=exc)
+    return gr.Error(texts.GENERIC_FAILURE, title="Could not generate", print_exception=False)
+
+
+def visitor_id(request: gr.Request | None) -> str:
+    """Who to rate-limit: the client address (Spaces' proxy sets it to the visitor's)."""
+    if request is None or request.client is None:
+        return "anonymous"
+    return request.client.host or "anonymous"
+
+
+class PageHandlers:
+    """The page's and the API's event handlers, bound to one service and its settings."""
+
+    def __init__(self, settings: Settings, service: CloneService):
+        self.settings = settings
+        self.service = service
+
+    def _run(self, inputs: dict, request: gr.Request | None, progress) -> Iterator:
+        """service.run() with progress wired to Gradio and every error translated to gr.Error."""
+
+        def report(fraction: float | None, description: str) -> None:
+            progress(fraction, desc=description)
+
+        try:
+            yield from self.service.run(**inputs, visitor=visitor_id(request), progress=report)
+        except Exception as exc:  # noqa: BLE001 - translated, never shown raw
+            raise to_gr_error(exc) from None
+
+    def clone(
+        self,
+        text: str,
+        reference: str | None = None,
+        voice_id: str = "",
+        language: str = "english",
+        emotion: str = "neutral",
+        backend: str = "auto",
+        api_key: str = "",
+        tier: str = "",
+        temp_links: bool = False,
+        request: gr.Request = None,
+        progress: gr.Progress = gr.Progress(),
+    ) -> tuple[str, str]:
+        """Speak `text` in the voice of `reference` (or of a ModelsLab `voice_id`).
+
+        Returns (audio file path, details markdown). Errors come back as gr.Error messages.
+        """
+        inputs = dict(
+            text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
+            backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,
+        )
+        for item in self._run(inputs, request, progress):
+            if isinstance(item, CloneOutcome):
+                return str(item.result.audio_path), item.details
+        raise gr.Error(texts.GENERIC_FAILURE)
+
+    def on_generate(
+        self, text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links,
+        request: gr.Request = None, progress: gr.Progress = gr.Progress(),
+    ):
+        """The page's Generate: like /clone, but offline sentences stream into the live player first."""
+        inputs = dict(
+            text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
+            backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,
+        )
+        streamed = False
+        for item in self._run(inputs, request, progress):
+            if isinstance(item, PartialAudio):
+                streamed = True
+                note = texts.streaming_note(item.done_sentences)
+                yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note
+            elif isinstance(item, CloneOutcome):
+                live = gr.skip() if streamed else gr.update(visible=False)
+                yield live, str(item.result.audio_path), item.details
+
+    def on_reference_change(self, path: str | None) -> str:
+        """Show what preparing the sample did (or what is wrong with it) right away."""
+        if not path:
+            return ""
+        if Path(path).name.endswith(CONVERTED_SUFFIX):
+            return gr.skip()  # a file we converted ourselves: its report is already shown
+        try:
+            prepared = self.service.check_reference(path)
+        except VoiceCloneError as exc:
+            return texts.cannot_use("sample", exc.user_message)
+        except Exception:
+            log.exception("reference check failed")
+            return texts.cannot_use("sample", "it could not be checked. Try another recording.")
+        for warning in prepared.warnings:
+            gr.Warning(warning)
+        return texts.reference_report(prepared)
+
+    def on_file_upload(self, file_path: str | None):
+        """A .webm/.mp4/.mov the audio box refuses: convert it and put it in the audio box."""
+        if not file_path:
+            return gr.skip(), gr.skip()
+        try:
+            prepared = self.service.check_reference(file_path)
+        except VoiceCloneError as exc:
+            return gr.skip(), texts.cannot_use("file", exc.user_message)
+        target = self.service.outputs.new_path(CONVERTED_SUFFIX)
+        target.write_bytes(prepared.wav_bytes)
+        return str(target), texts.reference_report(prepared)
+
+    def engine_loading(self) -> bool:
+        """Whether the page should say the offline voice is still loading.
+
+        Only when offline is the default: with a server key the engine loads on first offline use.
+        """
+        return self.settings.offline_is_default and self.service.offline_engine_pending()
+
+    def on_engine_poll(self):
+        """While the offline voice loads in the background, say so; stop polling once it is ready."""
+        if self.engine_loading():
+            return texts.ENGINE_LOADING, gr.skip()
+        return "", gr.Timer(active=False)
+
+    def on_clip_ready(self, audio_path: str | None, history: list[str]):
+        """Add a finished clip to this session's list (newest first, no repeats)."""
+        if not audio_path:
+            return history, gr.skip()
+        history = ([audio_path] + [p for p in history if p != audio_path])[:HISTORY_SIZE]
+        return history, gr.update(value=history, visible=True)

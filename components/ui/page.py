@@ -1,0 +1,198 @@
+"""build_demo(settings, service) -> gr.Blocks: which components, where, and which handler each event runs.
+
+No module-level state; everything is injected. What the handlers do is in `handlers`; the wording in
+`texts`; how it is served in `launch`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from components.clone_service import CloneService
+from components.reference import MAX_SPEECH_S, MIN_SPEECH_S
+from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
+from components.ui import texts
+from components.ui.handlers import PageHandlers
+from components.ui.launch import CLONE_CONCURRENCY
+from components.ui.widgets import (
+    ChoiceDropdown,
+    ChoiceRadio,
+    PlayableAudio,
+    UploadOnlyAudio,
+    UploadOnlyFile,
+)
+
+VIDEO_AND_WEBM = [".webm", ".mp4", ".mov", ".mkv", ".m4v", ".weba", ".opus", ".aac", ".wma", ".aiff", ".aif"]
+CHAR_COUNT_JS = "(text) => `${[...(text || '')].length} / %d characters`"
+BACKEND_CHOICES = [("Automatic", "auto"), ("ModelsLab API", "modelslab"), ("Offline engine", "local")]
+TIER_CHOICES = [("Enterprise (v1)", "enterprise"), ("Standard (v6)", "standard")]
+
+
+@dataclass
+class Page:
+    """The components the events connect (layout-only ones are not kept)."""
+
+    engine_status: gr.Markdown
+    engine_timer: gr.Timer
+    reference_audio: gr.Audio
+    reference_note: gr.Markdown
+    reference_file: gr.File
+    voice_id: gr.Textbox
+    text: gr.Textbox
+    char_count: gr.Markdown
+    language: gr.Dropdown
+    emotion: gr.Radio
+    backend: gr.Radio
+    tier: gr.Radio
+    temp_links: gr.Checkbox
+    api_key: gr.Textbox
+    generate: gr.Button
+    live_audio: gr.Audio
+    output_audio: gr.Audio
+    details: gr.Markdown
+    history_state: gr.State
+    history: gr.File
+
+    def clone_inputs(self) -> list:
+        """The inputs of Generate and of /clone, in the order of `PageHandlers.clone`'s parameters."""
+        return [
+            self.text, self.reference_audio, self.voice_id, self.language, self.emotion,
+            self.backend, self.api_key, self.tier, self.temp_links,
+        ]
+
+
+def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
+    """Assemble the page and wire its events; `/clone` is the public API endpoint."""
+    handlers = PageHandlers(settings, service)
+    with gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
+        gr.Markdown(texts.TITLE)
+        gr.Markdown(texts.describe_backend(settings), elem_id="backend_banner")
+        engine_status = gr.Markdown(elem_id="engine_status")
+        engine_timer = gr.Timer(2.0, active=handlers.engine_loading())
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1):
+                voice = voice_inputs()
+                words = text_inputs(settings)
+                advanced = advanced_inputs(settings)
+                generate = gr.Button("Generate", variant="primary", elem_id="generate")
+            with gr.Column(scale=1):
+                outputs = output_panel()
+        page = Page(
+            engine_status=engine_status, engine_timer=engine_timer, generate=generate,
+            **voice, **words, **advanced, **outputs,
+        )
+        wire_events(demo, page, handlers, settings)
+    return demo
+
+
+def voice_inputs() -> dict:
+    """The voice sample: recorder/upload, its report, the video-file fallback, or a voice id."""
+    reference_audio = UploadOnlyAudio(
+        sources=["microphone", "upload"], type="filepath", editable=True,
+        label=f"Voice sample — {MIN_SPEECH_S:g}–{MAX_SPEECH_S:g} s of one person speaking (ideally 10–25 s)",
+        elem_id="reference_audio",
+    )
+    reference_note = gr.Markdown(elem_id="reference_report")
+    with gr.Accordion("Have a .webm, .mp4 or .mov recording? Add it here", open=False):
+        reference_file = UploadOnlyFile(
+            file_types=VIDEO_AND_WEBM + ["audio", "video"], type="filepath",
+            label="Recording or video file (its audio track is used)", elem_id="reference_file",
+        )
+    voice_id = gr.Textbox(
+        value="", label="…or a ModelsLab voice id (used only when no sample is given)",
+        placeholder="e.g. jacob", elem_id="voice_id", max_lines=1,
+    )
+    return dict(
+        reference_audio=reference_audio, reference_note=reference_note,
+        reference_file=reference_file, voice_id=voice_id,
+    )
+
+
+def text_inputs(settings: Settings) -> dict:
+    """The text, its live character counter, the language and the emotion."""
+    text = gr.Textbox(
+        label="Text to speak", lines=4, max_length=settings.max_text_chars,
+        placeholder="Type what the voice should say…", elem_id="text",
+    )
+    char_count = gr.Markdown(f"0 / {settings.max_text_chars} characters", elem_id="char_count")
+    with gr.Row():
+        language = ChoiceDropdown(
+            choices=[(language_label(name), name) for name in LANGUAGES], value="english",
+            label="Language", elem_id="language",
+        )
+        emotion = ChoiceRadio(choices=list(EMOTIONS), value="neutral", label="Emotion", elem_id="emotion")
+    return dict(text=text, char_count=char_count, language=language, emotion=emotion)
+
+
+def advanced_inputs(settings: Settings) -> dict:
+    """Backend, API tier, temporary links and the visitor's own key, folded away by default."""
+    with gr.Accordion("Advanced", open=False):
+        backend = ChoiceRadio(
+            choices=BACKEND_CHOICES, value="auto", label="Backend", elem_id="backend",
+            info="Automatic uses ModelsLab when a key is available, otherwise the offline engine.",
+        )
+        tier = ChoiceRadio(choices=TIER_CHOICES, value=settings.tier, label="ModelsLab API tier", elem_id="tier")
+        temp_links = gr.Checkbox(
+            value=False, label="Temporary result links (if your country blocks storage sites)",
+            elem_id="temp_links",
+        )
+        api_key = gr.Textbox(
+            value="", type="password", label="Your ModelsLab API key (used for this session only, never stored)",
+            visible=not settings.has_server_key, elem_id="api_key", max_lines=1,
+        )
+    return dict(backend=backend, tier=tier, temp_links=temp_links, api_key=api_key)
+
+
+def output_panel() -> dict:
+    """The live player (offline streaming), the finished clip, its details and the session's clips."""
+    live_audio = gr.Audio(
+        label="Live (plays while the rest is spoken)", streaming=True, autoplay=True,
+        interactive=False, visible=False, elem_id="live_audio",
+    )
+    output_audio = PlayableAudio(
+        type="filepath", label="Generated voice", interactive=False, buttons=["download"],
+        elem_id="output_audio",
+    )
+    details = gr.Markdown(texts.DETAILS_PLACEHOLDER, elem_id="details")
+    history_state = gr.State([])
+    history = gr.File(
+        label="This session's clips", file_count="multiple", interactive=False,
+        visible=False, elem_id="history",
+    )
+    return dict(
+        live_audio=live_audio, output_audio=output_audio, details=details,
+        history_state=history_state, history=history,
+    )
+
+
+def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: Settings) -> None:
+    """Connect each event to its handler; only `/clone` is a public API endpoint."""
+    for trigger in (page.engine_timer.tick, demo.load):  # at once on page load, then every 2 s
+        trigger(
+            handlers.on_engine_poll, None, [page.engine_status, page.engine_timer],
+            api_visibility="private", queue=False, show_progress="hidden",
+        )
+    page.text.change(None, page.text, page.char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
+    page.reference_audio.change(
+        handlers.on_reference_change, page.reference_audio, page.reference_note,
+        api_visibility="private", concurrency_limit=4, show_progress="minimal",
+    )
+    page.reference_file.upload(
+        handlers.on_file_upload, page.reference_file, [page.reference_audio, page.reference_note],
+        api_visibility="private", concurrency_limit=4,
+    )
+    page.generate.click(
+        handlers.on_generate, page.clone_inputs(), [page.live_audio, page.output_audio, page.details],
+        api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
+    ).success(
+        handlers.on_clip_ready, [page.output_audio, page.history_state], [page.history_state, page.history],
+        api_visibility="private",
+    )
+    # The public endpoint: same inputs and service call, returns (audio file, details) only.
+    api_trigger = gr.Button(visible=False)
+    api_trigger.click(
+        handlers.clone, page.clone_inputs(), [page.output_audio, page.details], api_name="clone",
+        concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
+    )
