@@ -68,28 +68,6 @@ def parse_response(response: requests.Response, api_key: str, stage: str) -> Job
     return JobState.from_json(payload)
 
 
-def _failure_error(state: JobState, api_key: str, *, stage: str, job_id: str | None = None) -> ApiError:
-    """The right exception for a status:error / status:failed body."""
-    message = redact(state.message, api_key) or "no reason given"
-    job = job_id or state.job_id
-    job_text = f" (job {job})" if job else ""
-    if state.is_auth_error:
-        return ApiAuthError(
-            f'ModelsLab rejected the API key: "{message}". Check the key, then try again.',
-            server_message=state.message, job_id=job,
-        )
-    if state.is_rate_limit:
-        return ApiRateLimitError(
-            f'ModelsLab is rate-limiting this key: "{message}". Wait a minute, then try again.',
-            server_message=state.message, job_id=job,
-        )
-    verb = "refused the request" if stage == "submit" else "could not finish the job"
-    return JobFailedError(
-        f'ModelsLab {verb}{job_text}: "{message}". Check the inputs, then press Generate to try again.',
-        server_message=state.message, job_id=job,
-    )
-
-
 def failure_error(state: JobState, api_key: str, *, stage: str, job_id: str | None = None) -> ApiError:
     """The right exception for a status:error / status:failed body."""
     message = redact(state.message, api_key) or "no reason given"
