@@ -38,6 +38,9 @@ COPY --chown=user:user app.py ./
 COPY --chown=user:user components/ ./components/
 
 EXPOSE 7860
+# `python app.py` runs as PID 1, and the kernel gives PID 1 no default action for SIGTERM: `docker stop`
+# would wait 10 s and kill it. Python does handle SIGINT (Ctrl-C): Gradio closes its server and exits 0.
+STOPSIGNAL SIGINT
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/' % os.environ.get('GRADIO_SERVER_PORT', '7860'), timeout=4)"]
 
