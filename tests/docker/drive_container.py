@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,6 @@ from pathlib import Path
 import soundfile
 from gradio_client import Client, handle_file
 
-from tests.conftest import free_port
 from tests.fakes.modelslab_emulator import VALID_KEY, ModelsLabEmulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +69,13 @@ def docker(*args: str, check: bool = True, timeout: float = 60.0) -> subprocess.
     if check and result.returncode != 0:
         raise CheckFailed(f"docker {' '.join(args[:2])} failed: {result.stderr.strip()[-800:]}")
     return result
+
+
+def free_port() -> int:
+    """A free port on the host (tests.conftest has the same; importing it would make a temp folder)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def reference_sample(tmp: Path) -> Path:
