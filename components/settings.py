@@ -5,6 +5,7 @@ This is the only module that reads os.environ.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ BACKEND_CHOICES: tuple[str, ...] = ("auto", "modelslab", "local")
 TIERS: tuple[str, ...] = ("enterprise", "standard")
 
 DEFAULT_BASE_URL = "https://modelslab.com"
+DEFAULT_SERVER_KEY_MAX_PER_HOUR = 200
+"""A room of 40 people making a few clips each fits; a link shared with the world cannot drain the key."""
 
 
 def language_label(name: str) -> str:
@@ -59,6 +62,36 @@ def _env_choice(env: dict[str, str], name: str, default: str, choices: tuple[str
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     return value
+
+
+def _env_count(env: dict[str, str], name: str, default: int) -> int:
+    """A whole number >= 0 (0 usually meaning 'off'); empty -> default."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number >= 0, got {raw!r}")
+    return int(raw)
+
+
+def _env_switch(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("0", "1", "false", "true", "off", "on", "no", "yes"):
+        raise ValueError(f"{name} must be 0 or 1, got {raw!r}")
+    return raw in ("1", "true", "on", "yes")
+
+
+def parse_trusted_proxies(raw: str) -> tuple[str, ...]:
+    """'10.0.0.0/8, 127.0.0.1' -> ('10.0.0.0/8', '127.0.0.1'), each checked as an address or network."""
+    entries = tuple(item.strip() for item in raw.split(",") if item.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as err:
+            raise ValueError(f"TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR network") from err
+    return entries
 
 
 def parse_auth(raw: str) -> list[tuple[str, str]]:
@@ -102,12 +135,25 @@ class Settings:
     """Longest text accepted (the API's documented text_to_speech limit)."""
     rate_limit_per_minute: int = 10
     """Generations allowed per visitor per minute (0 disables the limit)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses/CIDRs of proxies whose X-Forwarded-For names the visitor (TRUSTED_PROXIES)."""
+    space_id: str = ""
+    """Set on a Hugging Face Space (SPACE_ID): its proxy is trusted to name the visitor."""
+    server_key_max_per_hour: int = DEFAULT_SERVER_KEY_MAX_PER_HOUR
+    """Generations (parts counted) on the server's own key per hour, all visitors together; 0 = no cap."""
+    mcp_server: bool = True
+    """Serve the MCP server at /gradio_api/mcp/ (MCP_SERVER=0 turns it off)."""
     server_name: str = "127.0.0.1"
     server_port: int = 7860
 
     @property
     def has_server_key(self) -> bool:
         return bool(self.api_key)
+
+    @property
+    def on_space(self) -> bool:
+        """Running on a Hugging Face Space (SPACE_ID is set there)."""
+        return bool(self.space_id)
 
     @property
     def offline_is_default(self) -> bool:
@@ -140,6 +186,10 @@ class Settings:
             target_rate=int(_env_float(env, "REFERENCE_SAMPLE_RATE", 24000)),
             max_text_chars=int(_env_float(env, "MAX_TEXT_CHARS", 2500)),
             rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE", "10").strip() or 10),
+            trusted_proxies=parse_trusted_proxies(env.get("TRUSTED_PROXIES", "")),
+            space_id=env.get("SPACE_ID", "").strip(),
+            server_key_max_per_hour=_env_count(env, "SERVER_KEY_MAX_PER_HOUR", DEFAULT_SERVER_KEY_MAX_PER_HOUR),
+            mcp_server=_env_switch(env, "MCP_SERVER", True),
             server_name=env.get("GRADIO_SERVER_NAME", "").strip() or "127.0.0.1",
             server_port=int(env.get("GRADIO_SERVER_PORT", "").strip() or 7860),
         )

@@ -18,6 +18,7 @@ from components.clone_service import CloneOutcome, CloneService
 from components.errors import VoiceCloneError
 from components.settings import Settings
 from components.ui import texts
+from components.visitors import ANONYMOUS, ProxyTrust, visitor_key
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,14 @@ def to_gr_error(exc: Exception) -> gr.Error:
     return gr.Error(texts.GENERIC_FAILURE, title="Could not generate", print_exception=False)
 
 
-def visitor_id(request: gr.Request | None) -> str:
-    """Who to rate-limit: the client address (Spaces' proxy sets it to the visitor's)."""
+def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
+    """Who to rate-limit: the peer, or the visitor a trusted proxy names (components.visitors)."""
     if request is None or request.client is None:
-        return "anonymous"
-    return request.client.host or "anonymous"
+        return ANONYMOUS
+    headers = request.headers
+    getlist = getattr(headers, "getlist", None)
+    forwarded = getlist("x-forwarded-for") if getlist else [headers.get("x-forwarded-for") or ""]
+    return visitor_key(request.client.host, forwarded, trust)
 
 
 class PageHandlers:
@@ -46,6 +50,7 @@ class PageHandlers:
     def __init__(self, settings: Settings, service: CloneService):
         self.settings = settings
         self.service = service
+        self.proxy_trust = ProxyTrust.from_settings(settings)
 
     def _run(self, inputs: dict, request: gr.Request | None, progress) -> Iterator:
         """service.run() with progress wired to Gradio and every error translated to gr.Error."""
@@ -54,7 +59,7 @@ class PageHandlers:
             progress(fraction, desc=description)
 
         try:
-            yield from self.service.run(**inputs, visitor=visitor_id(request), progress=report)
+            yield from self.service.run(**inputs, visitor=visitor_id(request, self.proxy_trust), progress=report)
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
             raise to_gr_error(exc) from None
 

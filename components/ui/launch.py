@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import gradio as gr
 
 from components.settings import Settings
@@ -16,8 +18,20 @@ CSS = """
 """
 
 
+def keep_peer_addresses() -> None:
+    """Stop uvicorn from replacing the peer address with X-Forwarded-For before the app sees it.
+
+    Gradio's uvicorn trusts X-Forwarded-For from 127.0.0.1 by default (FORWARDED_ALLOW_IPS) and
+    overwrites `request.client` with it, so any local caller, or a proxy on this machine passing on
+    a visitor's forged header, would pick their own identity. The app reads the header itself, only
+    from the proxies TRUSTED_PROXIES and SPACE_ID vouch for (components.visitors).
+    """
+    os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn reads it when Gradio builds its server config
+
+
 def launch_options(settings: Settings) -> dict:
     """Keyword arguments for demo.launch(), shared by app.py and the tests."""
+    keep_peer_addresses()
     options = {
         "server_name": settings.server_name,
         "server_port": settings.server_port,
