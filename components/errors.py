@@ -39,6 +39,15 @@ class RateLimitedError(VoiceCloneError):
         self.retry_after_s = retry_after_s
 
 
+class ServerKeyBudgetError(VoiceCloneError):
+    """The server's own key has made its generations for this hour (SERVER_KEY_MAX_PER_HOUR)."""
+
+    def __init__(self, user_message: str, retry_after_s: float | None):
+        super().__init__(user_message)
+        self.retry_after_s = retry_after_s
+        """Seconds until there is room again; None when this request could never fit."""
+
+
 class ApiError(VoiceCloneError):
     """The ModelsLab API could not give us a result."""
 

@@ -139,8 +139,10 @@ def advanced_inputs(settings: Settings) -> dict:
             elem_id="temp_links",
         )
         api_key = gr.Textbox(
-            value="", type="password", label="Your ModelsLab API key (used for this session only, never stored)",
-            visible=not settings.has_server_key, elem_id="api_key", max_lines=1,
+            value="", type="password", label=texts.api_key_label(settings),
+            # With a server key, shown only when that key has an hourly cap a visitor can run into.
+            visible=not settings.has_server_key or settings.server_key_max_per_hour > 0,
+            elem_id="api_key", max_lines=1,
         )
     return dict(backend=backend, tier=tier, temp_links=temp_links, api_key=api_key)
 

@@ -27,6 +27,13 @@ def describe_backend(settings: Settings) -> str:
     )
 
 
+def api_key_label(settings: Settings) -> str:
+    """The visitor's own key box: required without a server key, optional (their own credits) with one."""
+    if settings.has_server_key:
+        return "Your own ModelsLab API key (optional: your clips then use your credits, not this link's; never stored)"
+    return "Your ModelsLab API key (used for this session only, never stored)"
+
+
 def reference_report(prepared) -> str:
     """What preparing the sample did, shown under the recorder."""
     lines = [f"**Sample ready: {prepared.duration_s:.1f} s of speech** (from {prepared.source})."]
