@@ -5,13 +5,16 @@ No gradio here: ui.py wraps `CloneService.run()` and turns VoiceCloneError into 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from components.audio.disclosure import tag_ai_generated
 from components.backends import (
+    MODELSLAB,
     OFFLINE,
     Backend,
     CloneRequest,
@@ -21,7 +24,8 @@ from components.backends import (
     choose,
     no_progress,
 )
-from components.errors import InputError
+from components.errors import InputError, VoiceCloneError
+from components.key_budget import KeyBudget
 from components.output_files import OutputFiles
 from components.rate_limit import RateLimiter
 from components.reference import PreparedReference, prepare
@@ -60,12 +64,14 @@ class CloneService:
         *,
         prepare_reference: Callable[..., PreparedReference] = prepare,
         rate_limiter: RateLimiter | None = None,
+        key_budget: KeyBudget | None = None,
     ):
         self.settings = settings
         self.backends = dict(backends)
         self.outputs = outputs
         self.prepare_reference = prepare_reference
         self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit_per_minute)
+        self.key_budget = key_budget or KeyBudget(settings.server_key_max_per_hour)
 
     def offline_engine_pending(self) -> bool:
         """True while the offline engine exists but has not finished loading."""
@@ -127,14 +133,40 @@ class CloneService:
         )
         chosen = self.backends[name]
         stream = getattr(chosen, "stream", None)
-        items = stream(request, progress) if stream else iter([chosen.generate(request, progress)])
-        for item in items:
-            if isinstance(item, PartialAudio):
-                yield item
-                continue
-            timings = (("prepare", prepared_at - started), *item.timings, ("total", time.monotonic() - started))
-            log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
-            yield CloneOutcome(item, prepared, render_details(item, prepared, language, emotion, timings))
+        with self.server_key_spend(name, key, parts=1):
+            items = stream(request, progress) if stream else iter([chosen.generate(request, progress)])
+            for item in items:
+                if isinstance(item, PartialAudio):
+                    tag_ai_generated(item.audio_path, disclosed_backend(chosen.name))
+                    yield item
+                    continue
+                tag_ai_generated(item.audio_path, disclosed_backend(item.backend))
+                timings = (("prepare", prepared_at - started), *item.timings, ("total", time.monotonic() - started))
+                log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
+                yield CloneOutcome(item, prepared, render_details(item, prepared, language, emotion, timings))
+
+    @contextlib.contextmanager
+    def server_key_spend(self, backend: str, key: str, parts: int) -> Iterator[None]:
+        """Count `parts` against SERVER_KEY_MAX_PER_HOUR when they go to ModelsLab on the server's key.
+
+        A visitor's own key and the offline engine are not counted. Work ModelsLab never took a job
+        for (refused before submitting, or the submit failed) is given back: it cost nothing.
+        """
+        if backend != "modelslab" or not key or key != self.settings.api_key:
+            yield
+            return
+        self.key_budget.spend(parts)
+        try:
+            yield
+        except VoiceCloneError as exc:
+            if getattr(exc, "job_id", None) is None:
+                self.key_budget.refund(parts)
+            raise
+
+
+def disclosed_backend(name: str) -> str:
+    """How a file's AI-generated disclosure names the backend that made it."""
+    return "the ModelsLab voice-cloning API" if name == MODELSLAB else "the offline engine (voice matching)"
 
 
 def render_details(

@@ -87,8 +87,12 @@ def test_an_mp3_result_reaches_the_caller_as_mp3(app, emulator, speech):
     client, _ = app
     emulator.reset(mode="result_mp3")
     audio_path, details = clone(client, reference=handle_file(str(speech)))
-    assert audio_path.endswith(".mp3") and open(audio_path, "rb").read(2) == b"\xff\xf3"
+    assert audio_path.endswith(".mp3") and open(audio_path, "rb").read(3) == b"ID3"  # our disclosure tag
     assert "**Backend:** ModelsLab" in details
+    from mutagen.mp3 import MP3
+
+    clip = MP3(audio_path)
+    assert clip.info.length > 0 and clip.tags.getall("COMM")[0].text[0].startswith("AI-generated voice")
 
 
 @pytest.mark.parametrize(

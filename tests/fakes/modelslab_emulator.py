@@ -99,7 +99,8 @@ class RecordedRequest:
 
 
 def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22050) -> bytes:
-    """A real 16-bit mono WAV: a tone at `frequency` with a LIST/INFO comment chunk naming the job."""
+    """A real 16-bit mono WAV: a tone at `frequency` with a LIST/INFO chunk naming the job (ISRC, the
+    "source" field: the app writes its own AI-generated disclosure into ICMT and keeps the rest)."""
     import numpy as np  # vectorised: the load benchmark serves dozens of these at once
 
     frames = int(seconds * rate)
@@ -114,7 +115,7 @@ def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22
     if comment:
         text = comment.encode() + b"\0"
         text += b"\0" * (len(text) % 2)
-        info = b"INFO" + b"ICMT" + struct.pack("<I", len(text)) + text
+        info = b"INFO" + b"ISRC" + struct.pack("<I", len(text)) + text
         chunk = b"LIST" + struct.pack("<I", len(info)) + info
         data = data[:4] + struct.pack("<I", len(data) - 8 + len(chunk)) + data[8:] + chunk
     return data
@@ -137,13 +138,16 @@ def undecodable_wav() -> bytes:
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
-def wav_comment(data: bytes) -> str:
-    """Read back the ICMT comment `make_wav` wrote (the job id)."""
-    at = data.find(b"ICMT")
+def wav_job_id(data: bytes) -> str:
+    """Read back the job id `make_wav` wrote (INFO ISRC), also after the app has tagged the file."""
+    at = data.find(b"ISRC")
     if at < 0:
         return ""
     (size,) = struct.unpack("<I", data[at + 4 : at + 8])
     return data[at + 8 : at + 8 + size].rstrip(b"\0").decode()
+
+
+wav_comment = wav_job_id  # the name tests used while the job id lived in ICMT
 
 
 def audio_seconds(data: bytes) -> float | None:
