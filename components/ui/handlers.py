@@ -74,13 +74,28 @@ class PageHandlers:
         api_key: str = "",
         tier: str = "",
         temp_links: bool = False,
+        x_modelslab_key: gr.Header = None,
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(),
     ) -> tuple[str, str]:
-        """Speak `text` in the voice of `reference` (or of a ModelsLab `voice_id`).
+        """Speak a text in a cloned voice: the voice of a short recording (reference), or a ModelsLab voice id. By sending a recording, the caller confirms that the person speaking in it agreed to have their voice cloned. Every clip is labelled inside the file as an AI-generated voice.
 
-        Returns (audio file path, details markdown). Errors come back as gr.Error messages.
+        Args:
+            text: What the voice should say (plain text in the chosen language; this server's MAX_TEXT_CHARS limit applies and a longer text is refused with the limit).
+            reference: The voice to clone: a recording of one person speaking for 4-30 s (WAV, MP3, M4A, OGG, FLAC or WebM). Over MCP give a data URI (data:audio/wav;base64,...) or the URL of a file uploaded to this app (POST /gradio_api/upload, then <app URL>/gradio_api/file=<returned path>); links to other sites are refused. Leave empty to use voice_id.
+            voice_id: A ModelsLab voice id (for example jacob), used only when no reference is given.
+            language: One of english, arabic, chinese, spanish, german, czech, dutch, french, hindi, hungarian, italian, japanese, korean, polish, russian, turkish (default english). The text must be written in that language's script.
+            emotion: One of neutral, happy, sad, angry, dull (default neutral).
+            backend: auto (ModelsLab when a key is available, else the offline engine), modelslab, or local (the offline engine: approximate voice matching, not cloning).
+            api_key: Your own ModelsLab API key: needed when this server has none, or to spend your own credits instead of the server's. MCP clients should send it as the X-ModelsLab-Key header instead. Never stored or logged.
+            tier: enterprise (v1 API) or standard (v6 API).
+            temp_links: true to ask ModelsLab for temporary result links (for countries that block its storage).
+
+        Returns:
+            The generated clip (a WAV or MP3 file; over MCP, a URL to download it) and a short markdown report: backend, job id, what was done to the reference, timings.
         """
+        # A key an MCP client sends as a header (Gradio injects it; it is not an API input).
+        api_key = (api_key or "").strip() or (x_modelslab_key or "").strip()
         inputs = dict(
             text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
             backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,

@@ -29,9 +29,35 @@ def keep_peer_addresses() -> None:
     os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn reads it when Gradio builds its server config
 
 
+def spread_mcp_outputs() -> None:
+    """Give MCP clients each output of a tool as its own content item (the clip's URL, then details).
+
+    Gradio's MCP server (6.31) runs a tool through gradio_client, which returns a tuple for an
+    endpoint with several outputs; without a progress token Gradio wraps that tuple as ONE output and
+    sends the agent its repr: a server path instead of the clip's URL, details glued on. With a
+    progress token it already sends the outputs one by one; this makes both paths alike.
+    """
+    try:
+        from gradio.mcp import GradioMCPServer
+    except ImportError:  # no `mcp` installed: there is no MCP server to mend
+        return
+    original = GradioMCPServer._execute_tool_without_progress
+    if getattr(original, "spreads_outputs", False):
+        return
+
+    async def execute_tool_without_progress(self, job):
+        data = await original(self, job)
+        return list(data[0]) if len(data) == 1 and isinstance(data[0], tuple) else data
+
+    execute_tool_without_progress.spreads_outputs = True
+    GradioMCPServer._execute_tool_without_progress = execute_tool_without_progress
+
+
 def launch_options(settings: Settings) -> dict:
     """Keyword arguments for demo.launch(), shared by app.py and the tests."""
     keep_peer_addresses()
+    if settings.mcp_server:
+        spread_mcp_outputs()
     options = {
         "server_name": settings.server_name,
         "server_port": settings.server_port,
@@ -42,6 +68,8 @@ def launch_options(settings: Settings) -> dict:
         # Handlers of network-bound jobs sleep in threads; keep spare threads for pre/post-processing.
         "max_threads": 4 * CLONE_CONCURRENCY,
         "footer_links": ["api", "gradio"],
+        # /clone (and the other public endpoints) as MCP tools at /gradio_api/mcp/ (MCP_SERVER=0: off).
+        "mcp_server": settings.mcp_server,
     }
     if settings.auth:
         options["auth"] = list(settings.auth)

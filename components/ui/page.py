@@ -150,11 +150,11 @@ def advanced_inputs(settings: Settings) -> dict:
 def output_panel() -> dict:
     """The live player (offline streaming), the finished clip, its details and the session's clips."""
     live_audio = gr.Audio(
-        label="Live (plays while the rest is spoken)", streaming=True, autoplay=True,
+        label="AI-generated voice, live (plays while the rest is spoken)", streaming=True, autoplay=True,
         interactive=False, visible=False, elem_id="live_audio",
     )
     output_audio = PlayableAudio(
-        type="filepath", label="Generated voice", interactive=False, buttons=["download"],
+        type="filepath", label=texts.OUTPUT_LABEL, interactive=False, buttons=["download"],
         elem_id="output_audio",
     )
     details = gr.Markdown(texts.DETAILS_PLACEHOLDER, elem_id="details")

@@ -12,6 +12,7 @@ GENERIC_FAILURE = (
 ENGINE_LOADING = (
     "_Offline voice is loading in the background; the first offline clip may take a few seconds._"
 )
+OUTPUT_LABEL = "AI-generated voice (synthetic speech; the file says so too)"
 DETAILS_PLACEHOLDER = "Details of each clip appear here."
 
 

@@ -8,6 +8,7 @@ Kept apart from ui.py because Gradio writes a .pyi stub next to any module that 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import gradio as gr
 from gradio.data_classes import FileData
@@ -38,8 +39,9 @@ class ChoiceRadio(gr.Radio):
 
 
 LINKS_REFUSED = (
-    "This app does not download links. Send the audio file itself "
-    "(with gradio_client: handle_file('path/to/file.wav'))."
+    "This app does not download links. Send the audio file itself (with gradio_client: "
+    "handle_file('path/to/file.wav'); over MCP: a data: URI, or the URL of a file uploaded to this "
+    "app with POST /gradio_api/upload)."
 )
 
 
@@ -51,20 +53,36 @@ FILE_NOT_SENT = (
     "The reference must be an audio file sent with the request, not a path or a link written as "
     "text. With gradio_client: reference=handle_file('path/to/voice.wav')."
 )
+OWN_FILE_ROUTE = "/gradio_api/file="
+"""Gradio's route for files it holds; MCP clients pass an uploaded sample as a link to it."""
 
 
-def _refuse_links_and_server_paths(component: gr.components.Component, path) -> None:
-    """Only files that reached this server as uploads (Gradio's upload folder) may be read.
+def own_file_path(url: str) -> str | None:
+    """The local path inside a link to this app's own file route (never fetched), else None."""
+    _, found, rest = url.partition(OWN_FILE_ROUTE)
+    return unquote(rest.split("?", 1)[0].split("#", 1)[0]) if found and rest else None
 
-    Gradio would otherwise download a link given as a file. A server path a caller names
-    (`{"path": "/etc/passwd", "meta": ...}`) is already refused by Gradio's own upload-folder check
-    in a running app; this is the backstop that holds wherever the component is used.
+
+def _only_uploaded_files(component: gr.components.Component, path) -> str:
+    """The file to read: only files that reached this server as uploads (Gradio's upload folder).
+
+    Gradio would otherwise download a link given as a file. The one kind of link accepted is a link
+    to a file already uploaded here (`.../gradio_api/file=<path>`, what an MCP client's upload step
+    returns): its path is read from the link and checked like any other, and nothing is fetched. A
+    server path a caller names (`{"path": "/etc/passwd", "meta": ...}`) is already refused by
+    Gradio's own upload-folder check in a running app; this is the backstop that holds wherever the
+    component is used.
     """
-    if str(path).lower().startswith(("http://", "https://", "//")):
-        raise gr.Error(LINKS_REFUSED, title="Link not accepted", print_exception=False)
+    path = str(path)
+    if path.lower().startswith(("http://", "https://", "//")):
+        local = own_file_path(path)
+        if local is None or not Path(local).is_file():
+            raise gr.Error(LINKS_REFUSED, title="Link not accepted", print_exception=False)
+        path = local
     uploads = Path(component.GRADIO_CACHE).resolve()
     if not Path(path).resolve().is_relative_to(uploads):
         raise gr.Error(SERVER_PATHS_REFUSED, title="File not accepted", print_exception=False)
+    return path
 
 
 # Gradio's FileData, with a message a caller can act on when the "file" is a bare string: Gradio's
@@ -147,8 +165,7 @@ class UploadOnlyAudio(gr.Audio):
         return vouched_file(self, value) or super().postprocess(value)
 
     async def async_move_resource_to_block_cache(self, url_or_file_path):
-        _refuse_links_and_server_paths(self, url_or_file_path)
-        return await super().async_move_resource_to_block_cache(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(_only_uploaded_files(self, url_or_file_path))
 
 
 class UploadOnlyFile(gr.File):
@@ -157,5 +174,4 @@ class UploadOnlyFile(gr.File):
     is_template = True
 
     async def async_move_resource_to_block_cache(self, url_or_file_path):
-        _refuse_links_and_server_paths(self, url_or_file_path)
-        return await super().async_move_resource_to_block_cache(url_or_file_path)
+        return await super().async_move_resource_to_block_cache(_only_uploaded_files(self, url_or_file_path))
