@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from components.audio.prepared import PreparedReference
+from components.cpu_slots import CpuSlots
 from components.errors import EngineUnavailableError, InputError
 from components.modelslab.client import ModelsLabClient, PollUpdate, SubmitRequest
 from components.output_files import OutputFiles, clip_file_name
@@ -150,8 +150,8 @@ class LocalBackend:
         self.engine = engine
         self.outputs = outputs
         # Synthesis is CPU-bound: on 2 cores, one job at a time keeps the web server and the
-        # network-bound ModelsLab jobs responsive; others wait here with a message.
-        self._slots = threading.BoundedSemaphore(cpu_slots)
+        # network-bound ModelsLab jobs responsive; others wait here, told their place and the wait.
+        self.slots = CpuSlots(cpu_slots)
 
     def stream(self, request: CloneRequest, progress: Progress = no_progress) -> Iterator[PartialAudio | CloneResult]:
         """Yield the clip so far after each sentence, then the finished CloneResult."""
@@ -161,10 +161,7 @@ class LocalBackend:
                 "or run the setup command from the README."
             )
         started = time.monotonic()
-        if not self._slots.acquire(blocking=False):
-            progress(None, "Waiting for the offline engine (another clip is being made)…")
-            self._slots.acquire()
-        try:
+        with self.slots.hold(lambda words: progress(None, words)):
             progress(0.05, "Loading the offline voice…" if not self.engine.is_loaded() else "Speaking…")
             writer = self.outputs.wav_writer(clip_file_name(request.text, request.language, request.emotion))
             first_audio = None
@@ -178,8 +175,6 @@ class LocalBackend:
                 progress(None, f"Spoke sentence {count}…")
                 yield PartialAudio(sentence_path, count)
             path = writer.finish()
-        finally:
-            self._slots.release()
         notes = [self.engine.voice_note(request.reference, request.language)]
         if request.voice_id and request.reference is None:
             notes.append("ModelsLab voice ids are not available offline; the built-in voice was used.")

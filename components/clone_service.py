@@ -191,6 +191,7 @@ def render_details(
     else:
         lines.append("**Reference:** none given")
     lines.extend(result.notes)
+    lines.append("_AI-generated voice: the file says so too, in its metadata._")
     shown = " · ".join(f"{step} {seconds:.2f} s" for step, seconds in timings if step != "total")
     total = dict(timings).get("total")
     lines.append(f"**Timings:** {shown}" + (f" · **total {total:.2f} s**" if total is not None else ""))

@@ -15,6 +15,7 @@ from components.output_files import OutputFiles
 from components.secrets import register_secret
 from components.settings import Settings
 from components.ui import build_demo, configure_queue
+from components.ui.launch import FIRST_ESTIMATE_S, seed_queue_estimates
 
 
 def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> CloneService:
@@ -41,4 +42,6 @@ def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> C
 def build_app(settings: Settings, *, engine: LocalEngine | None = None) -> tuple[gr.Blocks, CloneService]:
     """The queued Blocks and the service behind it (app.py warms the offline engine after launch)."""
     service = build_service(settings, engine=engine)
-    return configure_queue(build_demo(settings, service)), service
+    demo = configure_queue(build_demo(settings, service))
+    seed_queue_estimates(demo, FIRST_ESTIMATE_S["local" if settings.offline_is_default else "modelslab"])
+    return demo, service

@@ -5,7 +5,8 @@ Exposes `build_demo(settings, service) -> gr.Blocks` and `launch_options(setting
 (which components, where), `handlers` (what each event does), `widgets` (component subclasses), `launch`
 (queue and launch settings).
 
-May import: the service layer (`clone_service`, `backends`), `reference` (its limits), `settings`, `errors`.
+May import: the service layer (`clone_service`, `backends`), `reference` (its limits), `visitors` (who a
+request is from), `settings`, `errors`.
 Never `modelslab` or `offline` directly: it talks to backends only through the service.
 """
 

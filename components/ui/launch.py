@@ -9,6 +9,11 @@ import gradio as gr
 from components.settings import Settings
 
 CLONE_CONCURRENCY = 32  # network-bound jobs must not queue behind each other
+CLONE_ID = "clone"
+"""The concurrency group of every generation (the page's Generate and the /clone API share its slots)."""
+FIRST_ESTIMATE_S = {"modelslab": 30.0, "local": 5.0}
+"""What one generation takes before the queue has timed any: ModelsLab's documented processing
+examples give eta 35-100 s, a short clip here takes a few seconds less; offline clips take 1-5 s."""
 QUEUE_IDLE_POLL_S = 0.01  # how often Gradio's idle queue looks for new work (its default: 1 ms)
 
 CSS = """
@@ -75,6 +80,19 @@ def launch_options(settings: Settings) -> dict:
         options["auth"] = list(settings.auth)
         options["auth_message"] = "This voice-cloning demo is private. Sign in with the login you were given."
     return options
+
+
+def seed_queue_estimates(demo: gr.Blocks, seconds: float) -> None:
+    """Let the queue estimate a wait from the very first crowd.
+
+    Gradio tells a queued visitor their place and an estimate, but it estimates from the average time
+    of the events it has finished: on a fresh server the first crowd would see their place with no
+    estimate. One assumed run of `seconds` per generation event starts that average; every real run
+    then counts as much, so the estimate is soon the measured one.
+    """
+    for fn in demo.fns.values():
+        if fn.concurrency_id == CLONE_ID and fn not in demo._queue.process_time_per_fn:
+            demo._queue.process_time_per_fn[fn].add(seconds)
 
 
 def configure_queue(demo: gr.Blocks) -> gr.Blocks:

@@ -15,7 +15,7 @@ from components.reference import MAX_SPEECH_S, MIN_SPEECH_S
 from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
 from components.ui import texts
 from components.ui.handlers import PageHandlers
-from components.ui.launch import CLONE_CONCURRENCY
+from components.ui.launch import CLONE_CONCURRENCY, CLONE_ID
 from components.ui.widgets import (
     ChoiceDropdown,
     ChoiceRadio,
@@ -187,7 +187,7 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
     )
     page.generate.click(
         handlers.on_generate, page.clone_inputs(), [page.live_audio, page.output_audio, page.details],
-        api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
+        api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     ).success(
         handlers.on_clip_ready, [page.output_audio, page.history_state], [page.history_state, page.history],
         api_visibility="private",
@@ -196,5 +196,5 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
     api_trigger = gr.Button(visible=False)
     api_trigger.click(
         handlers.clone, page.clone_inputs(), [page.output_audio, page.details], api_name="clone",
-        concurrency_limit=CLONE_CONCURRENCY, concurrency_id="clone",
+        concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     )
