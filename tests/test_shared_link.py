@@ -72,3 +72,13 @@ def test_the_page_offers_the_own_key_box_when_the_server_key_is_capped(capped_ap
     config = client.config
     box = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "api_key")
     assert box["props"]["visible"] is True and "optional" in box["props"]["label"]
+
+
+def test_the_api_description_states_the_consent_callers_attest(capped_app):
+    import requests
+
+    client, _ = capped_app
+    info = requests.get(client.src.rstrip("/") + "/gradio_api/info", timeout=10).json()
+    description = info["named_endpoints"]["/clone"]["description"]
+    assert "the caller confirms that the person speaking in it agreed to have their voice cloned" in description
+    assert "AI-generated voice" in description

@@ -63,6 +63,8 @@ class PageHandlers:
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
             raise to_gr_error(exc) from None
 
+    # The docstring is what the API page, gradio_client and MCP agents read: Gradio takes the first
+    # paragraph as the description and ONE line per Args entry, hence the long lines.
     def clone(
         self,
         text: str,
