@@ -18,6 +18,7 @@ from components.clone_service import CloneOutcome, CloneService
 from components.errors import VoiceCloneError
 from components.settings import Settings
 from components.ui import texts
+from components.ui.agents import stamped_visitor
 from components.visitors import ANONYMOUS, ProxyTrust, visitor_key
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
     if request is None or request.client is None:
         return ANONYMOUS
     headers = request.headers
+    stamped = stamped_visitor(headers)
+    if stamped:  # an MCP call, named where the agent's request arrived (ui.agents)
+        return stamped
     getlist = getattr(headers, "getlist", None)
     forwarded = getlist("x-forwarded-for") if getlist else [headers.get("x-forwarded-for") or ""]
     return visitor_key(request.client.host, forwarded, trust)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from components.settings import Settings
+from components.ui.agents import StampMcpVisitor, spread_mcp_outputs
+from components.visitors import ProxyTrust
 
 CLONE_CONCURRENCY = 32  # network-bound jobs must not queue behind each other
 CLONE_ID = "clone"
@@ -34,30 +37,6 @@ def keep_peer_addresses() -> None:
     os.environ["FORWARDED_ALLOW_IPS"] = ""  # uvicorn reads it when Gradio builds its server config
 
 
-def spread_mcp_outputs() -> None:
-    """Give MCP clients each output of a tool as its own content item (the clip's URL, then details).
-
-    Gradio's MCP server (6.31) runs a tool through gradio_client, which returns a tuple for an
-    endpoint with several outputs; without a progress token Gradio wraps that tuple as ONE output and
-    sends the agent its repr: a server path instead of the clip's URL, details glued on. With a
-    progress token it already sends the outputs one by one; this makes both paths alike.
-    """
-    try:
-        from gradio.mcp import GradioMCPServer
-    except ImportError:  # no `mcp` installed: there is no MCP server to mend
-        return
-    original = GradioMCPServer._execute_tool_without_progress
-    if getattr(original, "spreads_outputs", False):
-        return
-
-    async def execute_tool_without_progress(self, job):
-        data = await original(self, job)
-        return list(data[0]) if len(data) == 1 and isinstance(data[0], tuple) else data
-
-    execute_tool_without_progress.spreads_outputs = True
-    GradioMCPServer._execute_tool_without_progress = execute_tool_without_progress
-
-
 def launch_options(settings: Settings) -> dict:
     """Keyword arguments for demo.launch(), shared by app.py and the tests."""
     keep_peer_addresses()
@@ -75,6 +54,8 @@ def launch_options(settings: Settings) -> dict:
         "footer_links": ["api", "gradio"],
         # /clone (and the other public endpoints) as MCP tools at /gradio_api/mcp/ (MCP_SERVER=0: off).
         "mcp_server": settings.mcp_server,
+        # Agents are named where their MCP request arrives, not at Gradio's loopback call (ui.agents).
+        "app_kwargs": {"middleware": [Middleware(StampMcpVisitor, trust=ProxyTrust.from_settings(settings))]},
     }
     if settings.auth:
         options["auth"] = list(settings.auth)
