@@ -296,11 +296,11 @@ def bench_coaching() -> None:
     same_joined = []
     for files_of_one in cases.same_speaker_sets().values():
         for a, b in itertools.combinations(files_of_one, 2):
-            result = vm.coach(np.concatenate([cases.load(a), cases.load(b)]), cases.RATE)
+            result = vm.coach(cases.joined(cases.load(a), cases.load(b)), cases.RATE)
             same_joined.append((result.speaker_split_cosine, [f.code for f in result.findings]))
     values = [s for s, _ in same_joined if s is not None]
     print(
-        f"  one reader, two readings joined ({len(same_joined)}): findings "
+        f"  one reader, two readings joined (6 s + 6 s, {len(same_joined)}): findings "
         f"{sum(bool(c) for _, c in same_joined)}; split cosine min {min(values):.2f}"
     )
 

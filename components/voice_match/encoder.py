@@ -161,7 +161,7 @@ class SpeakerEncoder:
             AudioTooShortError: less than MIN_SECONDS of audio.
             EngineUnavailableError: the model cannot be loaded.
         """
-        x = np.asarray(samples, dtype=np.float32).reshape(-1)
+        x = features.mono(samples)
         if len(x) < MIN_SECONDS * rate:
             raise AudioTooShortError(f"{len(x) / rate:.2f} s of audio; need {MIN_SECONDS} s")
         mel = features.log_mel(features.normalise_level(features.resample(x, rate)))

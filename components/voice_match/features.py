@@ -33,6 +33,15 @@ _MAX_PHASES = 1024
 """Odd rate pairs (e.g. 22051 Hz) round output positions to 1/1024 of an input sample."""
 
 
+def mono(samples: np.ndarray) -> np.ndarray:
+    """The samples as a 1-D float32 array; ValueError for multi-channel input (mix it down first:
+    which axis holds the channels is the caller's to know)."""
+    x = np.asarray(samples, dtype=np.float32)
+    if x.ndim != 1:
+        raise ValueError(f"expected mono audio (1-D samples), got shape {x.shape}")
+    return x
+
+
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
     """Band-limited resampling of mono audio (any rate pair, up or down), as float32.
 
@@ -46,7 +55,7 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
         rate: its sample rate in Hz (> 0).
         target: the wanted rate in Hz (> 0).
     """
-    x = np.asarray(samples, dtype=np.float32).reshape(-1)
+    x = mono(samples)
     if rate == target:
         return x
     if rate <= 0 or target <= 0:
@@ -129,7 +138,7 @@ def log_mel(samples_16k: np.ndarray) -> np.ndarray:
     of the same frame, so the power spectrum (all the model sees) is identical, for less work.
     Frames go through in blocks, so a minute of audio needs a few MB, not tens.
     """
-    x = np.asarray(samples_16k, dtype=np.float32).reshape(-1)
+    x = mono(samples_16k)
     if len(x) < N_FFT:
         return np.zeros((0, N_MELS), np.float32)
     n_frames = 1 + (len(x) - N_FFT) // HOP_LENGTH
@@ -156,7 +165,7 @@ _ACTIVE_GATE_DB = 25.0
 
 def active_level_db(samples: np.ndarray, rate: int) -> float:
     """Mean power of the louder 10 ms frames in dBFS (pauses excluded), or -inf for silence."""
-    x = np.asarray(samples, dtype=np.float32).reshape(-1)
+    x = mono(samples)
     size = max(1, rate // 100)
     frames = x[: len(x) // size * size].reshape(-1, size)
     if len(frames) == 0:

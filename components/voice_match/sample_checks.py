@@ -70,7 +70,7 @@ def measure(samples: np.ndarray, rate: int) -> SignalMeasures:
         samples: mono float audio in [-1, 1].
         rate: Hz.
     """
-    x = np.asarray(samples, dtype=np.float32).reshape(-1)
+    x = features.mono(samples)
     x16 = features.resample(x, rate)
     peak = float(np.max(np.abs(x))) if len(x) else 0.0
     tone = _tone_measures(x16)

@@ -11,8 +11,8 @@ were measured with this encoder on the LibriSpeech readings in shared/voices
   57 same-sex pairs: mean 0.46, 95th percentile 0.66.
 
 So "different people" is below 0.66, "the same person" from 0.80, and between them the encoder
-cannot tell ("borderline"). Studio readings of one book are the friendliest case: across
-microphones and rooms, the same person scores lower.
+cannot tell ("borderline"); the band is decided on the rounded percent people see. Each reader's pairs come from one recording session, the friendliest
+case: across microphones and rooms the same person will likely score lower (not measured here).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ DIFFERENT_PEOPLE_BELOW = 0.66
 SAME_PERSON_FROM = 0.80
 """5th percentile of same-speaker cosines on shared/voices (0.798, n=24)."""
 BAND_MEANINGS: dict[str, str] = {
-    "different people": "sounds like a different person",
-    "borderline": "somewhat alike, not clearly the same person",
+    "different people": "sounds like someone else",
+    "borderline": "borderline",
     "same person": "sounds like the same person",
 }
 
@@ -89,10 +89,9 @@ class VoiceMatch:
     def details_line(self) -> str:
         """One markdown-safe line for the details panel (and the API's details text)."""
         return (
-            f"Voice match: {self.percent}% ({BAND_MEANINGS[self.band]}; an estimate from a "
-            f"speaker encoder, where different people usually score below "
-            f"{round(100 * self.different_below)}% and the same person "
-            f"{round(100 * self.same_from)}% or more)"
+            f"Voice match: {self.percent}% ({BAND_MEANINGS[self.band]}; a speaker-encoder "
+            f"estimate: different people usually score below {round(100 * self.different_below)}%, "
+            f"the same person {round(100 * self.same_from)}% or more)"
         )
 
     def description(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
 from components.voice_match import coach, coaching, encoder
@@ -47,7 +46,7 @@ def test_two_readers_joined_are_flagged_even_of_the_same_sex():
 def test_one_reader_in_two_readings_is_one_speaker():
     for files in cases.same_speaker_sets().values():
         for a, b in itertools.combinations(files, 2):
-            result = coach(np.concatenate([cases.load(a), cases.load(b)]), cases.RATE)
+            result = coach(cases.joined(cases.load(a), cases.load(b)), cases.RATE)
             assert "several_speakers" not in _codes(result), (a, b, result.speaker_split_cosine)
 
 

@@ -105,6 +105,12 @@ def test_too_short_audio_is_refused_and_short_audio_still_embeds():
     assert embed(x[: int(0.6 * cases.RATE)], cases.RATE).shape == (encoder.EMBEDDING_SIZE,)
 
 
+def test_multi_channel_audio_is_refused_not_guessed():
+    stereo = np.zeros((16000, 2), np.float32)
+    with pytest.raises(ValueError, match="mono"):
+        embed(stereo, 16000)
+
+
 def test_window_embeddings_cover_the_clip():
     x = cases.load(cases.speakers()[0]["file"])[: 10 * cases.RATE]
     windows = encoder.embed_windows(x, cases.RATE)

@@ -49,7 +49,7 @@ def test_percent_is_the_cosine_and_the_band_follows_the_calibration(cosine, perc
 def test_details_line_says_voice_match_and_that_it_is_an_estimate():
     line = VoiceMatch.from_cosine(0.72).details_line()
     assert line.startswith("Voice match: 72% (")
-    assert "estimate from a speaker encoder" in line
+    assert "speaker-encoder estimate" in line
     assert "66%" in line and "80%" in line
 
 
