@@ -125,7 +125,7 @@ def speaker_split(windows: WindowEmbeddings) -> tuple[float, int] | None:
     Speech windows are grouped into segments, the segments into two groups (spherical 2-means,
     started from the least alike pair). One speaker gives two groups that still sound alike.
     """
-    vectors = windows.vectors[speaker_encoder.speech_windows(windows.levels_db)]
+    vectors = windows.speech_vectors()
     count = len(vectors) // SEGMENT_WINDOWS
     if count < 2 * MIN_SEGMENTS_EACH:
         return None
@@ -153,10 +153,7 @@ def _speakers(x: np.ndarray, rate: int, encoder: SpeakerEncoder):
     except EngineUnavailableError:
         logger.warning("speaker encoder unavailable: sample coaching skips the speaker check")
         return None, None
-    embedding = speaker_encoder.mean_embedding(
-        windows.vectors[speaker_encoder.speech_windows(windows.levels_db)]
-    )
-    return speaker_split(windows), embedding
+    return speaker_split(windows), windows.embedding()
 
 
 def _findings(m: SignalMeasures, split: tuple[float, int] | None) -> list[Finding]:
