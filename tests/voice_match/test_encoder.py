@@ -105,6 +105,23 @@ def test_too_short_audio_is_refused_and_short_audio_still_embeds():
     assert embed(x[: int(0.6 * cases.RATE)], cases.RATE).shape == (encoder.EMBEDDING_SIZE,)
 
 
+def test_embed_skips_pauses_and_caps_the_work_on_long_clips(monkeypatch):
+    x = cases.load(cases.speakers()[5]["file"])
+    whole = encoder.embed_windows(x, cases.RATE)
+    # int8 dynamic quantisation scales each model run by its own input range, so a window's
+    # vector moves by ~1e-3 with the batch it ran in: equal up to that.
+    assert similarity(embed(x, cases.RATE), whole.embedding()) > 0.9999
+
+    shared = encoder.DEFAULT_ENCODER
+    fed = []
+    run = shared._run
+    monkeypatch.setattr(shared, "_run", lambda windows: fed.append(len(windows)) or run(windows))
+    long = np.concatenate([x, np.zeros(3 * cases.RATE, np.float32)] * 6)  # 105 s, pauses between
+    vector = embed(long, cases.RATE)
+    assert fed == [encoder.MAX_EMBED_WINDOWS]
+    assert similarity(vector, whole.embedding()) > 0.99
+
+
 def test_multi_channel_audio_is_refused_not_guessed():
     stereo = np.zeros((16000, 2), np.float32)
     with pytest.raises(ValueError, match="mono"):
