@@ -24,6 +24,7 @@ from components.backends import (
     choose,
     no_progress,
 )
+from components.clip_match import ClipMatch, VoiceMatcher
 from components.errors import InputError, VoiceCloneError
 from components.key_budget import KeyBudget
 from components.output_files import OutputFiles
@@ -43,6 +44,8 @@ class CloneOutcome:
     result: CloneResult
     reference: PreparedReference | None
     details: str
+    match: ClipMatch | None = None
+    """The clip's voice match against its reference (None only when no matcher is wired)."""
 
 
 def normalise_choice(value: str | None, choices: tuple[str, ...], default: str, what: str) -> str:
@@ -65,6 +68,7 @@ class CloneService:
         prepare_reference: Callable[..., PreparedReference] = prepare,
         rate_limiter: RateLimiter | None = None,
         key_budget: KeyBudget | None = None,
+        matcher: VoiceMatcher | None = None,
     ):
         self.settings = settings
         self.backends = dict(backends)
@@ -72,6 +76,7 @@ class CloneService:
         self.prepare_reference = prepare_reference
         self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit_per_minute)
         self.key_budget = key_budget or KeyBudget(settings.server_key_max_per_hour)
+        self.matcher = matcher or VoiceMatcher()
 
     def offline_engine_pending(self) -> bool:
         """True while the offline engine exists but has not finished loading."""
@@ -141,9 +146,21 @@ class CloneService:
                     yield item
                     continue
                 tag_ai_generated(item.audio_path, disclosed_backend(item.backend))
-                timings = (("prepare", prepared_at - started), *item.timings, ("total", time.monotonic() - started))
-                log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
-                yield CloneOutcome(item, prepared, render_details(item, prepared, language, emotion, timings))
+                yield self._outcome(item, prepared, language, emotion, (started, prepared_at))
+
+    def _outcome(self, item: CloneResult, prepared: PreparedReference | None, language: str, emotion: str,
+                 clock: tuple[float, float]) -> CloneOutcome:
+        """Score the finished clip's voice against its reference and write the details."""
+        started, prepared_at = clock
+        scored_at = time.monotonic()
+        match = self.matcher.score(item.audio_path, prepared)
+        timings = (
+            ("prepare", prepared_at - started), *item.timings,
+            ("voice match", time.monotonic() - scored_at), ("total", time.monotonic() - started),
+        )  # fmt: skip
+        log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
+        details = render_details(item, prepared, language, emotion, timings, match.line)
+        return CloneOutcome(item, prepared, details, match)
 
     @contextlib.contextmanager
     def server_key_spend(self, backend: str, key: str, parts: int) -> Iterator[None]:
@@ -175,6 +192,7 @@ def render_details(
     language: str,
     emotion: str,
     timings: tuple[tuple[str, float], ...],
+    match_line: str = "",
 ) -> str:
     """The details panel: backend, what was done to the reference, job id, timings (markdown)."""
     where = "engine on this server" if result.backend == OFFLINE else "voice-cloning API"
@@ -191,6 +209,8 @@ def render_details(
     else:
         lines.append("**Reference:** none given")
     lines.extend(result.notes)
+    if match_line:
+        lines.append(match_line)
     lines.append("_AI-generated voice: the file says so too, in its metadata._")
     shown = " · ".join(f"{step} {seconds:.2f} s" for step, seconds in timings if step != "total")
     total = dict(timings).get("total")

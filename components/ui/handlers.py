@@ -19,6 +19,7 @@ from components.errors import VoiceCloneError
 from components.settings import Settings
 from components.ui import texts
 from components.ui.agents import stamped_visitor
+from components.ui.voice_match_view import bar_update, coaching_markdown
 from components.visitors import ANONYMOUS, ProxyTrust, visitor_key
 
 log = logging.getLogger(__name__)
@@ -125,10 +126,10 @@ class PageHandlers:
             if isinstance(item, PartialAudio):
                 streamed = True
                 note = texts.streaming_note(item.done_sentences)
-                yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note
+                yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note, gr.skip()
             elif isinstance(item, CloneOutcome):
                 live = gr.skip() if streamed else gr.update(visible=False)
-                yield live, str(item.result.audio_path), item.details
+                yield live, str(item.result.audio_path), item.details, bar_update(item.match)
 
     def on_reference_change(self, path: str | None) -> str:
         """Show what preparing the sample did (or what is wrong with it) right away."""
@@ -146,6 +147,12 @@ class PageHandlers:
         for warning in prepared.warnings:
             gr.Warning(warning)
         return texts.reference_report(prepared)
+
+    def on_reference_coaching(self, path: str | None) -> str:
+        """Coach the sample as recorded: a badge and what to do about each problem found."""
+        if not path:
+            return ""
+        return coaching_markdown(self.service.matcher.coach_file(path))
 
     def on_file_upload(self, file_path: str | None):
         """A .webm/.mp4/.mov the audio box refuses: convert it and put it in the audio box."""

@@ -52,6 +52,8 @@ class Page:
     live_audio: gr.Audio
     output_audio: gr.Audio
     details: gr.Markdown
+    voice_match: gr.HTML
+    sample_coaching: gr.Markdown
     history_state: gr.State
     history: gr.File
 
@@ -95,6 +97,7 @@ def voice_inputs() -> dict:
         elem_id="reference_audio",
     )
     reference_note = gr.Markdown(elem_id="reference_report")
+    sample_coaching = gr.Markdown(elem_id="sample_coaching")
     with gr.Accordion("Have a .webm, .mp4 or .mov recording? Add it here", open=False):
         reference_file = UploadOnlyFile(
             file_types=VIDEO_AND_WEBM + ["audio", "video"], type="filepath",
@@ -106,7 +109,7 @@ def voice_inputs() -> dict:
     )
     return dict(
         reference_audio=reference_audio, reference_note=reference_note,
-        reference_file=reference_file, voice_id=voice_id,
+        reference_file=reference_file, voice_id=voice_id, sample_coaching=sample_coaching,
     )
 
 
@@ -157,6 +160,7 @@ def output_panel() -> dict:
         type="filepath", label=texts.OUTPUT_LABEL, interactive=False, buttons=["download"],
         elem_id="output_audio",
     )
+    voice_match = gr.HTML(visible=False, elem_id="voice_match")
     details = gr.Markdown(texts.DETAILS_PLACEHOLDER, elem_id="details")
     history_state = gr.State([])
     history = gr.File(
@@ -164,7 +168,7 @@ def output_panel() -> dict:
         visible=False, elem_id="history",
     )
     return dict(
-        live_audio=live_audio, output_audio=output_audio, details=details,
+        live_audio=live_audio, output_audio=output_audio, details=details, voice_match=voice_match,
         history_state=history_state, history=history,
     )
 
@@ -181,12 +185,17 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
         handlers.on_reference_change, page.reference_audio, page.reference_note,
         api_visibility="private", concurrency_limit=4, show_progress="minimal",
     )
+    page.reference_audio.change(
+        handlers.on_reference_coaching, page.reference_audio, page.sample_coaching,
+        api_visibility="private", concurrency_limit=2, show_progress="minimal",
+    )
     page.reference_file.upload(
         handlers.on_file_upload, page.reference_file, [page.reference_audio, page.reference_note],
         api_visibility="private", concurrency_limit=4,
     )
     page.generate.click(
-        handlers.on_generate, page.clone_inputs(), [page.live_audio, page.output_audio, page.details],
+        handlers.on_generate, page.clone_inputs(),
+        [page.live_audio, page.output_audio, page.details, page.voice_match],
         api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     ).success(
         handlers.on_clip_ready, [page.output_audio, page.history_state], [page.history_state, page.history],
