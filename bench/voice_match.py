@@ -257,7 +257,8 @@ def bench_calibration() -> None:
         f"{score.SAME_PERSON_FROM:.2f} <= same person; percent = round(100 * max(0, cosine))"
     )
     print(
-        f"  same-speaker pairs in 'same person': {np.mean(np.array(both) >= score.SAME_PERSON_FROM):.0%}; "
+        f"  same-speaker pairs in 'same person': "
+        f"{np.mean(np.array(both) >= score.SAME_PERSON_FROM):.0%}; "
         f"different-speaker pairs in 'different people': "
         f"{np.mean(np.array(different) < score.DIFFERENT_PEOPLE_BELOW):.0%}"
     )

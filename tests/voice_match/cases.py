@@ -1,4 +1,4 @@
-"""Real speech from shared/voices and the damaged samples built from it (tests and bench share these).
+"""Real speech from shared/voices, and damaged samples built from it (for tests and the bench).
 
 shared/ sits beside the repository (CI copies it there): `<repo>/../shared/voices`. The readings
 are LibriSpeech (CC BY 4.0, see shared/voices/README.md).
