@@ -45,6 +45,17 @@ CSS = """
 """
 
 
+# Right-to-left pages (Arabic): Gradio marks every block dir="ltr", and scopes the `css` option's
+# rules inside its container, where they cannot see the page's own `dir`. These go in <head> as is.
+RTL_HEAD = """<style>
+html[dir="rtl"] .gradio-container .prose, html[dir="rtl"] .gradio-container label,
+html[dir="rtl"] .gradio-container [data-testid="block-info"],
+html[dir="rtl"] .gradio-container [data-testid="block-label"] { direction: rtl; text-align: right; }
+html[dir="rtl"] .gradio-container textarea, html[dir="rtl"] .gradio-container input:not([role="combobox"]) {
+  unicode-bidi: plaintext; text-align: start; }
+</style>"""
+
+
 def keep_peer_addresses() -> None:
     """Stop uvicorn from replacing the peer address with X-Forwarded-For before the app sees it.
 
@@ -77,6 +88,7 @@ def launch_options(settings: Settings) -> dict:
         "app_kwargs": {"middleware": [Middleware(StampMcpVisitor, trust=ProxyTrust.from_settings(settings))]},
         # The page's words in every language it speaks; `localise` fills it as the page is built.
         "i18n": page_i18n(),
+        "head": RTL_HEAD,
     }
     if settings.auth:
         options["auth"] = list(settings.auth)

@@ -117,6 +117,8 @@ class Catalogue:
         core = value.strip()
         if not core:
             return value
+        if self.match(value):  # a fragment that carries its own spacing (' for job 42')
+            return self.translate(value, locale, depth + 1)
         start = value.index(core)
         return value[:start] + self.translate(core, locale, depth + 1) + value[start + len(core) :]
 

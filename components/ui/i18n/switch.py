@@ -96,7 +96,7 @@ def wire_language_switch(demo: gr.Blocks, switch: gr.Dropdown, remember) -> tupl
         show_progress="hidden",
     )
     picked = switch.input(
-        remember, switch, None, js=SWITCH_JS, api_visibility="private", queue=False,
+        remember, switch, switch, js=SWITCH_JS, api_visibility="private", queue=False,
         show_progress="hidden",
     )
     return loaded, picked
