@@ -37,6 +37,8 @@ CSS = """
   input[type="text"], input[type="password"], input[role="combobox"], textarea, [role="option"] {
     min-height: 44px; }
   #details, #reference_report, #history { overflow-wrap: anywhere; }
+  div:has(> #emotion) { flex-wrap: wrap; }
+  #language, #emotion { flex: 1 1 100% !important; }
   #title_row { flex-wrap: wrap; }
   #title_row > * { flex: 1 1 100% !important; }
   #ui_language { max-width: none; }

@@ -100,6 +100,8 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         pending = capture_settings(page)  # before Generate's own handler (see there)
         generated = wire_events(demo, page, handlers, settings)
         language_set = wire_language_switch(demo, ui_language, translator.remember)
+        for event in language_set:  # the counter in the page's language (and right for a shared link)
+            event.then(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars))
         history = HistoryEvents(translator, service.outputs.root, demo)
         wire_history(page, takes, history, generated, language_set, pending)
         demo.unload(translator.forget)

@@ -7,16 +7,14 @@ All offline (no key): the takes are made by the embedded engine on this machine.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from components.ui.i18n.catalogue import catalogue
 from tests.audio_factory import speech_wav
-from tests.browser.conftest import REPO, Studio
+from tests.browser.conftest import Studio
 
 pytestmark = pytest.mark.browser
 
@@ -196,9 +194,7 @@ def test_a_phone_records_generates_and_plays_without_sideways_scrolling(phone, o
     no_sideways_scroll(page)
     assert page.evaluate(TOO_SMALL_TO_TAP_JS, TAP_MIN_PX) == []
     assert not phone.page_errors
-    shot = phone.screenshot("phone_after_a_take")
-    if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
-        shutil.copyfile(shot, REPO / "docs" / "screenshot-phone.png")
+    phone.screenshot("phone_after_a_take")
 
 
 def test_a_shared_link_opens_the_take_and_its_settings_in_another_browser(studio, offline_app, sample, browser):

@@ -46,6 +46,11 @@ const vcsApply = async (locale) => {
     console.warn('language switch:', error);
   }
   document.documentElement.dir = vcsRightToLeft.includes(locale) ? 'rtl' : 'ltr';
+  // Gradio loads its own words for the language first; what follows this event (the counter
+  // under the text box, the list of takes) then finds the page already in that language.
+  for (let waited = 0; document.documentElement.lang !== locale && waited < 3000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return locale;
 };
 """ % {
