@@ -19,21 +19,23 @@ from components.errors import VoiceCloneError
 from components.settings import Settings
 from components.ui import texts
 from components.ui.agents import stamped_visitor
+from components.ui.i18n import DEFAULT_LOCALE, Translator, catalogue
 from components.ui.voice_match_view import bar_update, coaching_markdown
 from components.visitors import ANONYMOUS, ProxyTrust, visitor_key
 
 log = logging.getLogger(__name__)
 
-HISTORY_SIZE = 10
 CONVERTED_SUFFIX = ".converted.wav"  # marks files we made from a .webm/.mp4/.mov upload
 
 
-def to_gr_error(exc: Exception) -> gr.Error:
-    """The single translation point from exceptions to what a person sees."""
+def to_gr_error(exc: Exception, locale: str = DEFAULT_LOCALE) -> gr.Error:
+    """The single translation point from exceptions to what a person sees, in their language."""
+    words = catalogue()
+    title = words.text("msg.title_failed", locale)
     if isinstance(exc, VoiceCloneError):
-        return gr.Error(exc.user_message, title="Could not generate", print_exception=False)
+        return gr.Error(words.translate(exc.user_message, locale), title=title, print_exception=False)
     log.error("unexpected failure while generating", exc_info=exc)
-    return gr.Error(texts.GENERIC_FAILURE, title="Could not generate", print_exception=False)
+    return gr.Error(words.translate(texts.GENERIC_FAILURE, locale), title=title, print_exception=False)
 
 
 def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
@@ -52,21 +54,24 @@ def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
 class PageHandlers:
     """The page's and the API's event handlers, bound to one service and its settings."""
 
-    def __init__(self, settings: Settings, service: CloneService):
+    def __init__(self, settings: Settings, service: CloneService, translator: Translator | None = None):
         self.settings = settings
         self.service = service
         self.proxy_trust = ProxyTrust.from_settings(settings)
+        self.translator = translator or Translator()
 
     def _run(self, inputs: dict, request: gr.Request | None, progress) -> Iterator:
         """service.run() with progress wired to Gradio and every error translated to gr.Error."""
 
+        locale = self.translator.locale(request)
+
         def report(fraction: float | None, description: str) -> None:
-            progress(fraction, desc=description)
+            progress(fraction, desc=self.translator.say(description, locale=locale))
 
         try:
             yield from self.service.run(**inputs, visitor=visitor_id(request, self.proxy_trust), progress=report)
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
-            raise to_gr_error(exc) from None
+            raise to_gr_error(exc, locale) from None
 
     # The docstring is what the API page, gradio_client and MCP agents read: Gradio takes the first
     # paragraph as the description and ONE line per Args entry, hence the long lines.
@@ -122,49 +127,52 @@ class PageHandlers:
             backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,
         )
         streamed = False
+        say = self.translator.say
         for item in self._run(inputs, request, progress):
             if isinstance(item, PartialAudio):
                 streamed = True
-                note = texts.streaming_note(item.done_sentences)
+                note = say(texts.streaming_note(item.done_sentences), request)
                 yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note, gr.skip()
             elif isinstance(item, CloneOutcome):
                 live = gr.skip() if streamed else gr.update(visible=False)
-                yield live, str(item.result.audio_path), item.details, bar_update(item.match)
+                yield live, str(item.result.audio_path), say(item.details, request), bar_update(item.match)
 
-    def on_reference_change(self, path: str | None) -> str:
+    def on_reference_change(self, path: str | None, request: gr.Request = None) -> str:
         """Show what preparing the sample did (or what is wrong with it) right away."""
         if not path:
             return ""
         if Path(path).name.endswith(CONVERTED_SUFFIX):
             return gr.skip()  # a file we converted ourselves: its report is already shown
+        say = self.translator.say
         try:
             prepared = self.service.check_reference(path)
         except VoiceCloneError as exc:
-            return texts.cannot_use("sample", exc.user_message)
+            return say(texts.cannot_use("sample", exc.user_message), request)
         except Exception:
             log.exception("reference check failed")
-            return texts.cannot_use("sample", "it could not be checked. Try another recording.")
+            return say(texts.cannot_use("sample", "it could not be checked. Try another recording."), request)
         for warning in prepared.warnings:
-            gr.Warning(warning)
-        return texts.reference_report(prepared)
+            gr.Warning(say(warning, request))
+        return say(texts.reference_report(prepared), request)
 
-    def on_reference_coaching(self, path: str | None) -> str:
+    def on_reference_coaching(self, path: str | None, request: gr.Request = None) -> str:
         """Coach the sample as recorded: a badge and what to do about each problem found."""
         if not path:
             return ""
-        return coaching_markdown(self.service.matcher.coach_file(path))
+        return self.translator.say(coaching_markdown(self.service.matcher.coach_file(path)), request)
 
-    def on_file_upload(self, file_path: str | None):
+    def on_file_upload(self, file_path: str | None, request: gr.Request = None):
         """A .webm/.mp4/.mov the audio box refuses: convert it and put it in the audio box."""
         if not file_path:
             return gr.skip(), gr.skip()
+        say = self.translator.say
         try:
             prepared = self.service.check_reference(file_path)
         except VoiceCloneError as exc:
-            return gr.skip(), texts.cannot_use("file", exc.user_message)
+            return gr.skip(), say(texts.cannot_use("file", exc.user_message), request)
         target = self.service.outputs.new_path(CONVERTED_SUFFIX)
         target.write_bytes(prepared.wav_bytes)
-        return str(target), texts.reference_report(prepared)
+        return str(target), say(texts.reference_report(prepared), request)
 
     def engine_loading(self) -> bool:
         """Whether the page should say the offline voice is still loading.
@@ -173,15 +181,8 @@ class PageHandlers:
         """
         return self.settings.offline_is_default and self.service.offline_engine_pending()
 
-    def on_engine_poll(self):
+    def on_engine_poll(self, request: gr.Request = None):
         """While the offline voice loads in the background, say so; stop polling once it is ready."""
         if self.engine_loading():
-            return texts.ENGINE_LOADING, gr.skip()
+            return self.translator.say(texts.ENGINE_LOADING, request), gr.skip()
         return "", gr.Timer(active=False)
-
-    def on_clip_ready(self, audio_path: str | None, history: list[str]):
-        """Add a finished clip to this session's list (newest first, no repeats)."""
-        if not audio_path:
-            return history, gr.skip()
-        history = ([audio_path] + [p for p in history if p != audio_path])[:HISTORY_SIZE]
-        return history, gr.update(value=history, visible=True)

@@ -9,6 +9,8 @@ from starlette.middleware import Middleware
 
 from components.settings import Settings
 from components.ui.agents import StampMcpVisitor, spread_mcp_outputs
+from components.ui.history import CSS as HISTORY_CSS
+from components.ui.i18n import page_i18n
 from components.visitors import ProxyTrust
 
 CLONE_CONCURRENCY = 32  # network-bound jobs must not queue behind each other
@@ -23,7 +25,37 @@ CSS = """
 #details { min-height: 6em; }
 #char_count { text-align: right; opacity: 0.75; font-size: 0.85em; margin-top: -0.5em; }
 #reference_report { font-size: 0.9em; }
+#title_row { align-items: flex-start; }
+#ui_language { max-width: 12em; }
+""" + HISTORY_CSS + """
+/* Phones: stakeholders open shared links on them. Nothing wider than the screen, and everything
+   tappable at least 44 px each way (the size Apple's and Google's guidelines ask for). Gradio
+   scopes these rules to the app's own container. */
+@media (max-width: 640px) {
+  button, [role="button"], a[download], select { min-height: 44px; min-width: 44px; }
+  label:has(> input[type="radio"]), label:has(> input[type="checkbox"]) { min-height: 44px; align-items: center; }
+  input[type="text"], input[type="password"], input[role="combobox"], textarea, [role="option"] {
+    min-height: 44px; }
+  #details, #reference_report, #history { overflow-wrap: anywhere; }
+  div:has(> #emotion) { flex-wrap: wrap; }
+  #language, #emotion { flex: 1 1 100% !important; }
+  #title_row { flex-wrap: wrap; }
+  #title_row > * { flex: 1 1 100% !important; }
+  #ui_language { max-width: none; }
+  [data-testid="block-label"] { max-width: calc(100% - 110px); }
+}
 """
+
+
+# Right-to-left pages (Arabic): Gradio marks every block dir="ltr", and scopes the `css` option's
+# rules inside its container, where they cannot see the page's own `dir`. These go in <head> as is.
+RTL_HEAD = """<style>
+html[dir="rtl"] .gradio-container .prose, html[dir="rtl"] .gradio-container label,
+html[dir="rtl"] .gradio-container [data-testid="block-info"],
+html[dir="rtl"] .gradio-container [data-testid="block-label"] { direction: rtl; text-align: right; }
+html[dir="rtl"] .gradio-container textarea, html[dir="rtl"] .gradio-container input:not([role="combobox"]) {
+  unicode-bidi: plaintext; text-align: start; }
+</style>"""
 
 
 def keep_peer_addresses() -> None:
@@ -56,6 +88,9 @@ def launch_options(settings: Settings) -> dict:
         "mcp_server": settings.mcp_server,
         # Agents are named where their MCP request arrives, not at Gradio's loopback call (ui.agents).
         "app_kwargs": {"middleware": [Middleware(StampMcpVisitor, trust=ProxyTrust.from_settings(settings))]},
+        # The page's words in every language it speaks; `localise` fills it as the page is built.
+        "i18n": page_i18n(),
+        "head": RTL_HEAD,
     }
     if settings.auth:
         options["auth"] = list(settings.auth)

@@ -15,6 +15,18 @@ from components.reference import MAX_SPEECH_S, MIN_SPEECH_S
 from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
 from components.ui import texts
 from components.ui.handlers import PageHandlers
+from components.ui.history import (
+    HistoryEvents,
+    capture_settings,
+    history_panel,
+    wire_history,
+)
+from components.ui.i18n import (
+    Translator,
+    language_switch,
+    localise,
+    wire_language_switch,
+)
 from components.ui.launch import CLONE_CONCURRENCY, CLONE_ID
 from components.ui.widgets import (
     ChoiceDropdown,
@@ -25,7 +37,6 @@ from components.ui.widgets import (
 )
 
 VIDEO_AND_WEBM = [".webm", ".mp4", ".mov", ".mkv", ".m4v", ".weba", ".opus", ".aac", ".wma", ".aiff", ".aif"]
-CHAR_COUNT_JS = "(text) => `${[...(text || '')].length} / %d characters`"
 BACKEND_CHOICES = [("Automatic", "auto"), ("ModelsLab API", "modelslab"), ("Offline engine", "local")]
 TIER_CHOICES = [("Enterprise (v1)", "enterprise"), ("Standard (v6)", "standard")]
 
@@ -52,10 +63,9 @@ class Page:
     live_audio: gr.Audio
     output_audio: gr.Audio
     details: gr.Markdown
+    ui_language: gr.Dropdown
     voice_match: gr.HTML
     sample_coaching: gr.Markdown
-    history_state: gr.State
-    history: gr.File
 
     def clone_inputs(self) -> list:
         """The inputs of Generate and of /clone, in the order of `PageHandlers.clone`'s parameters."""
@@ -67,9 +77,12 @@ class Page:
 
 def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
     """Assemble the page and wire its events; `/clone` is the public API endpoint."""
-    handlers = PageHandlers(settings, service)
+    translator = Translator()
+    handlers = PageHandlers(settings, service, translator)
     with gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
-        gr.Markdown(texts.TITLE)
+        with gr.Row(equal_height=False, elem_id="title_row"):
+            gr.Markdown(texts.TITLE)
+            ui_language = language_switch()
         gr.Markdown(texts.describe_backend(settings), elem_id="backend_banner")
         engine_status = gr.Markdown(elem_id="engine_status")
         engine_timer = gr.Timer(2.0, active=handlers.engine_loading())
@@ -81,11 +94,20 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
                 generate = gr.Button("Generate", variant="primary", elem_id="generate")
             with gr.Column(scale=1):
                 outputs = output_panel()
+                takes = history_panel()
         page = Page(
             engine_status=engine_status, engine_timer=engine_timer, generate=generate,
-            **voice, **words, **advanced, **outputs,
+            ui_language=ui_language, **voice, **words, **advanced, **outputs,
         )
-        wire_events(demo, page, handlers, settings)
+        pending = capture_settings(page)  # before Generate's own handler (see there)
+        generated = wire_events(demo, page, handlers, settings)
+        language_set = wire_language_switch(demo, ui_language, translator.remember)
+        for event in language_set:  # the counter in the page's language (and right for a shared link)
+            event.then(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars))
+        history = HistoryEvents(translator, service.outputs.root, demo)
+        wire_history(page, takes, history, generated, language_set, pending)
+        demo.unload(translator.forget)
+        localise(demo)  # last: every component above has its words by now
     return demo
 
 
@@ -162,25 +184,20 @@ def output_panel() -> dict:
     )
     voice_match = gr.HTML(visible=False, elem_id="voice_match")
     details = gr.Markdown(texts.DETAILS_PLACEHOLDER, elem_id="details")
-    history_state = gr.State([])
-    history = gr.File(
-        label="This session's clips", file_count="multiple", interactive=False,
-        visible=False, elem_id="history",
-    )
-    return dict(
-        live_audio=live_audio, output_audio=output_audio, details=details, voice_match=voice_match,
-        history_state=history_state, history=history,
-    )
+    return dict(live_audio=live_audio, output_audio=output_audio, details=details, voice_match=voice_match)
 
 
-def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: Settings) -> None:
-    """Connect each event to its handler; only `/clone` is a public API endpoint."""
+def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: Settings):
+    """Connect each event to its handler; only `/clone` is a public API endpoint.
+
+    Returns Generate's event, for the list of takes to follow it.
+    """
     for trigger in (page.engine_timer.tick, demo.load):  # at once on page load, then every 2 s
         trigger(
             handlers.on_engine_poll, None, [page.engine_status, page.engine_timer],
             api_visibility="private", queue=False, show_progress="hidden",
         )
-    page.text.change(None, page.text, page.char_count, js=CHAR_COUNT_JS % settings.max_text_chars, queue=False)
+    page.text.change(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars), queue=False)
     page.reference_audio.change(
         handlers.on_reference_change, page.reference_audio, page.reference_note,
         api_visibility="private", concurrency_limit=4, show_progress="minimal",
@@ -193,13 +210,10 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
         handlers.on_file_upload, page.reference_file, [page.reference_audio, page.reference_note],
         api_visibility="private", concurrency_limit=4,
     )
-    page.generate.click(
+    generated = page.generate.click(
         handlers.on_generate, page.clone_inputs(),
         [page.live_audio, page.output_audio, page.details, page.voice_match],
         api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
-    ).success(
-        handlers.on_clip_ready, [page.output_audio, page.history_state], [page.history_state, page.history],
-        api_visibility="private",
     )
     # The public endpoint: same inputs and service call, returns (audio file, details) only.
     api_trigger = gr.Button(visible=False)
@@ -207,3 +221,4 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
         handlers.clone, page.clone_inputs(), [page.output_audio, page.details], api_name="clone",
         concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     )
+    return generated

@@ -1,8 +1,9 @@
 """`python app.py` as the README starts it (a subprocess is the point): no key, offline default.
 
 The page it serves is used for real in Chromium (upload, Generate, listen), and its final state is
-saved as artifacts/browser/app_py_offline.png. With UPDATE_README_SCREENSHOT=1 that screenshot
-also replaces docs/screenshot.png, the one the README shows.
+saved as artifacts/browser/app_py_offline.png (after two takes, so the list of takes shows). With
+UPDATE_README_SCREENSHOT=1 that screenshot also replaces docs/screenshot.png, the one the README shows
+(and tests/browser/test_page_features.py's phone test replaces docs/screenshot-phone.png).
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def app_py(tmp_path):
     assert "Traceback" not in log_text, log_text[-4000:]
 
 
-def test_python_app_py_works_offline_in_the_browser(studio, app_py, tmp_path):
+PHONE = {"width": 390, "height": 844}
+
+
+def test_python_app_py_works_offline_in_the_browser(studio, app_py, tmp_path, browser):
     studio.open(app_py)
     banner = studio.page.locator("#backend_banner").inner_text()
     assert "offline" in banner.lower(), banner
@@ -91,8 +95,41 @@ def test_python_app_py_works_offline_in_the_browser(studio, app_py, tmp_path):
     playback = studio.play_output()
     assert playback["error"] is None and playback["reached"] > 0.1, playback
     assert "offline" in details.lower()
+    # A second take, so the picture shows the list of takes to compare.
+    studio.type_text("And a second take, a little calmer, to compare with the first one.")
+    studio.choose_emotion("neutral")
+    studio.generate()
+    takes = studio.page.locator("#history .vcs-take")
+    takes.nth(1).wait_for(timeout=120_000)
+    assert "neutral" in takes.nth(0).inner_text() and "happy" in takes.nth(1).inner_text()
     assert not studio.page_errors
     shot = studio.screenshot("app_py_offline")
+    phone_shot = open_shared_take_on_a_phone(studio, browser)
     if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
         (REPO / "docs").mkdir(exist_ok=True)
         shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
+        shutil.copyfile(phone_shot, REPO / "docs" / "screenshot-phone.png")
+
+
+def open_shared_take_on_a_phone(studio, browser):
+    """Share the take on show and open the link on a phone, as a stakeholder would; one screenful."""
+    studio.page.locator("#share_result").click()
+    link_box = studio.page.locator("#share_link textarea")
+    link_box.wait_for(timeout=30_000)
+    studio.page.wait_for_function("el => el.value.includes('deep_link=')", arg=link_box.element_handle())
+    phone = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-US",
+        color_scheme="light",
+    )
+    try:
+        page = phone.new_page()
+        page.goto(link_box.input_value())
+        page.locator("#output_audio audio[src]").first.wait_for(state="attached", timeout=30_000)
+        assert page.locator("#text textarea").input_value().startswith("And a second take")
+        page.locator("#text").evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)  # let the waveform draw
+        path = studio.artifacts / "app_py_shared_on_a_phone.png"
+        page.screenshot(path=str(path))
+        return path
+    finally:
+        phone.close()
