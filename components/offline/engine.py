@@ -21,7 +21,7 @@ import numpy as np
 
 from components.audio.prepared import PreparedReference
 from components.errors import AudioInputError, EngineUnavailableError, InputError
-from components.offline import matching
+from components.offline import closed_loop, matching
 from components.offline import text as text_tools
 from components.offline.voices import (
     ESPEAK_VOICES,
@@ -70,7 +70,10 @@ class SpeechChunk:
 class LocalEngine:
     """Loads lazily, once, behind a lock; shared by all visitors; safe to call from 2 threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, aim: bool = True) -> None:
+        self.aim = aim
+        """Search the match plan with a speaker encoder in the loop (closed_loop); False: open loop."""
+        self._excerpts: dict[tuple[VoiceKey, str], np.ndarray] = {}
         self._load_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._piper: PiperJoe | None = None
@@ -145,7 +148,7 @@ class LocalEngine:
             return "Built-in offline voice (no reference given, not matched)."
         ref = self._reference_profile(reference)
         key = self._source_key(language, ref)
-        plan = self._plan(reference.sha256, ref, key, language)
+        plan = self._plan(reference, ref, key, language)
         if plan is None:
             return (
                 "Built-in offline voice, not matched: the reference has too little voiced "
@@ -188,7 +191,7 @@ class LocalEngine:
         if reference is not None:
             ref = self._reference_profile(reference)
             key = self._source_key(language, ref)
-            plan = self._plan(reference.sha256, ref, key, language)
+            plan = self._plan(reference, ref, key, language)
         prosody = matching.EMOTION_PROSODY[emotion]
 
         def generate() -> Iterator[SpeechChunk]:
@@ -234,6 +237,7 @@ class LocalEngine:
         profile = matching.profile_of(audio, SAMPLE_RATE)
         with self._cache_lock:
             self._sources[(key, language)] = profile
+            self._excerpts[(key, language)] = audio[: int(closed_loop.EQ_MEASURE_S * SAMPLE_RATE)]
         return profile
 
     def _reference_profile(self, reference: PreparedReference) -> matching.VoiceProfile:
@@ -248,11 +252,16 @@ class LocalEngine:
             _remember(self._references, reference.sha256, profile)
         return profile
 
-    def _plan(self, sha: str, ref: matching.VoiceProfile, key: VoiceKey, language: str):
+    def _plan(self, reference: PreparedReference, ref: matching.VoiceProfile, key: VoiceKey, language: str):
+        sha = reference.sha256
         with self._cache_lock:
             if (sha, key) in self._plans:
                 return self._plans[(sha, key)]
         plan = matching.plan_match(self._source_profile(key, language), ref)
+        if plan is not None and self.aim:
+            samples, rate = _decode_wav(reference.wav_bytes)
+            excerpt = self._excerpts[(key, language)]
+            plan = closed_loop.improve(plan, excerpt, SAMPLE_RATE, ref, samples, rate)
         with self._cache_lock:
             _remember(self._plans, (sha, key), plan)
         return plan
