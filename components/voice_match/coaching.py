@@ -88,6 +88,8 @@ class Coaching:
     speaker_split_cosine: float | None
     """How alike the two most different groups of the sample's segments sound (1.0 = one voice
     throughout); None when the sample is too short to split or the encoder is not installed."""
+    smaller_group_segments: int | None
+    """How many segments (about 1.2 s of speech each) the smaller of those groups holds."""
     embedding: np.ndarray | None = field(default=None, repr=False)
     """The sample's speaker embedding (speech windows only), for scoring clips against it."""
 
@@ -115,6 +117,7 @@ def coach(samples: np.ndarray, rate: int, *, encoder: SpeakerEncoder | None = No
         findings=findings,
         measures=measures,
         speaker_split_cosine=None if split is None else split[0],
+        smaller_group_segments=None if split is None else split[1],
         embedding=embedding,
     )
 
