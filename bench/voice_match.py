@@ -266,19 +266,40 @@ def bench_calibration() -> None:
 
 def _describe(result: coaching.Coaching) -> str:
     m = result.measures
-    split = "-" if result.speaker_split_cosine is None else f"{result.speaker_split_cosine:.2f}"
+    split = (
+        "-"
+        if result.speaker_split_cosine is None
+        else f"{result.speaker_split_cosine:.2f}/{result.smaller_group_segments}"
+    )
     codes = ",".join(f.code for f in result.findings) or "no findings"
-    return (f"{result.badge:4s} {codes:26s} split {split:>4s} snr {m.snr_db:5.1f} "
+    return (f"{result.badge:4s} {codes:26s} split {split:>6s} snr {m.snr_db:5.1f} "
             f"tone {m.tone_persistence:.2f} music {m.tonal_pauses:.2f} level "
             f"{m.speech_level_db:6.1f} clip {m.clipped_runs}")  # fmt: skip
 
 
+def _lowest_countable_split(results: list[coaching.Coaching]) -> str:
+    """The lowest speaker split whose smaller group is big enough to be flagged: the margin."""
+    splits = [
+        r.speaker_split_cosine
+        for r in results
+        if r.speaker_split_cosine is not None
+        and r.smaller_group_segments >= coaching.MIN_SEGMENTS_EACH
+    ]
+    return f"{min(splits):.2f}" if splits else "-"
+
+
 def bench_coaching() -> None:
     section("Coaching on each real file (clean: must be 'good' with no findings)")
+    print(
+        "  (split: speaker-split cosine / segments in the smaller group; a second speaker is "
+        f"flagged below {coaching.SPLIT_BELOW_COSINE} with >= {coaching.MIN_SEGMENTS_EACH} "
+        "segments)"
+    )
+    clean = []
     for relative in cases.all_files():
-        print(
-            f"  {Path(relative).name:24s} {_describe(vm.coach(cases.load(relative), cases.RATE))}"
-        )
+        clean.append(vm.coach(cases.load(relative), cases.RATE))
+        print(f"  {Path(relative).name:24s} {_describe(clean[-1])}")
+    print(f"  lowest split with a countable smaller group: {_lowest_countable_split(clean)}")
     section("Coaching on damaged samples (each built from every speaker file)")
     builders = {
         "noise 30 dB under": lambda x: cases.with_noise(x, 30),
@@ -287,7 +308,7 @@ def bench_coaching() -> None:
         "440 Hz tone 20 dB under": lambda x: cases.with_tone(x, 20),
         "music 15 dB under": lambda x: cases.with_music(x, 15),
         "music 20 dB under": lambda x: cases.with_music(x, 20),
-        "clipped (x4)": cases.clipped,
+        "clipped (peaks 3x full scale)": cases.clipped,
         "quiet (-45 dBFS)": lambda x: cases.scaled_to(x, -45),
     }
     files = [e["file"] for e in cases.speakers()]
@@ -297,30 +318,28 @@ def bench_coaching() -> None:
             result = vm.coach(build(cases.load(relative)), cases.RATE)
             for code in [f.code for f in result.findings] or ["(none)"]:
                 found[code] = found.get(code, 0) + 1
-        print(f"  {name:24s} findings over {len(files)} files: {found}")
-    splits = {True: [], False: []}
-    flagged = {True: 0, False: 0}
+        print(f"  {name:30s} findings over {len(files)} files: {found}")
+    joined = {True: [], False: []}
     for a, b in itertools.combinations(cases.speakers(), 2):
         x = cases.joined(cases.load(a["file"]), cases.load(b["file"]))
-        result = vm.coach(x, cases.RATE)
-        key = a["sex"] == b["sex"]
-        splits[key].append(result.speaker_split_cosine)
-        flagged[key] += any(f.code == "several_speakers" for f in result.findings)
+        joined[a["sex"] == b["sex"]].append(vm.coach(x, cases.RATE))
     for key, label in ((True, "same sex"), (False, "different sex")):
+        results = joined[key]
+        flagged = sum(any(f.code == "several_speakers" for f in r.findings) for r in results)
+        highest = max(r.speaker_split_cosine for r in results)
         print(
-            f"  two readers joined (6 s + 6 s), {label}: {flagged[key]}/{len(splits[key])} "
-            f"flagged; split cosine max {max(splits[key]):.2f} (threshold "
-            f"{coaching.SPLIT_BELOW_COSINE})"
+            f"  two readers joined (6 s + 6 s), {label}: {flagged}/{len(results)} flagged; "
+            f"highest split {highest:.2f}"
         )
-    same_joined = []
-    for files_of_one in cases.same_speaker_sets().values():
-        for a, b in itertools.combinations(files_of_one, 2):
-            result = vm.coach(cases.joined(cases.load(a), cases.load(b)), cases.RATE)
-            same_joined.append((result.speaker_split_cosine, [f.code for f in result.findings]))
-    values = [s for s, _ in same_joined if s is not None]
+    one = [
+        vm.coach(cases.joined(cases.load(a), cases.load(b)), cases.RATE)
+        for group in cases.same_speaker_sets().values()
+        for a, b in itertools.combinations(group, 2)
+    ]
     print(
-        f"  one reader, two readings joined (6 s + 6 s, {len(same_joined)}): findings "
-        f"{sum(bool(c) for _, c in same_joined)}; split cosine min {min(values):.2f}"
+        f"  one reader, two readings joined (6 s + 6 s, {len(one)}): "
+        f"{sum(bool(r.findings) for r in one)} with findings; lowest split with a countable "
+        f"smaller group {_lowest_countable_split(one)}"
     )
 
 

@@ -33,11 +33,12 @@ Severity = Literal["fair", "poor"]
 MAX_ANALYSIS_S = 60.0
 """Only the first minute is analysed: a reference keeps at most 30 s, and it bounds the cost."""
 SEGMENT_WINDOWS = 3
-"""Speaker segments are 3 consecutive speech windows (about 1.6 s of audio each)."""
+"""Speaker segments are 3 consecutive speech windows: 1.6 s of audio each, 1.2 s apart."""
 SPLIT_BELOW_COSINE = 0.74
 """Two groups of segments whose voices are less alike than this are two speakers. Calibrated:
-single readers (24 files, and 12 same-reader pairs joined) split no lower than 0.80; two readers
-joined (66 pairs, 6 s each) no higher than 0.67 (same sex included)."""
+single readers (24 files, and 12 pairs of one reader's readings joined) split no lower than 0.80
+when both groups are big enough to count; two readers joined (66 pairs, 6 s each) no higher than
+0.68 (same sex included)."""
 MIN_SEGMENTS_EACH = 2
 """Each speaker must fill >= 2 segments (about 3 s): one odd segment is noise, not a person."""
 NOISE_FAIR_DB, NOISE_POOR_DB = 18.0, 12.0
@@ -88,6 +89,8 @@ class Coaching:
     speaker_split_cosine: float | None
     """How alike the two most different groups of the sample's segments sound (1.0 = one voice
     throughout); None when the sample is too short to split or the encoder is not installed."""
+    smaller_group_segments: int | None
+    """How many segments (SEGMENT_WINDOWS speech windows each) the smaller of those groups holds."""
     embedding: np.ndarray | None = field(default=None, repr=False)
     """The sample's speaker embedding (speech windows only), for scoring clips against it."""
 
@@ -115,6 +118,7 @@ def coach(samples: np.ndarray, rate: int, *, encoder: SpeakerEncoder | None = No
         findings=findings,
         measures=measures,
         speaker_split_cosine=None if split is None else split[0],
+        smaller_group_segments=None if split is None else split[1],
         embedding=embedding,
     )
 
