@@ -35,7 +35,7 @@ def capture_settings(page) -> gr.JSON:
     settings_in = [page.text, page.reference_audio, page.voice_id, page.language, page.emotion, page.backend]
     # Taken in the browser at the click itself: the visitor may type the next text while this one is
     # made. Checked again on the server.
-    pending = gr.JSON(visible="hidden")
+    pending = gr.JSON(visible=False)
     page.generate.click(
         None, settings_in + ([picker] if picker is not None else []), pending, js=SNAPSHOT_JS,
         api_visibility="private", show_progress="hidden",
