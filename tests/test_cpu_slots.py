@@ -32,7 +32,8 @@ def test_waiters_are_told_their_place_and_served_in_order():
     assert order == [0, 1, 2, 3]
     assert heard[0] == []  # the engine was free: no waiting message
     assert heard[3][0] == "Waiting for the offline engine: 3 clips ahead of yours, about 15 s…"
-    assert heard[3][-1].startswith("Waiting for the offline engine: 1 clip ahead of yours")
+    places = [int(message.split(": ")[1].split(" ")[0]) for message in heard[3]]
+    assert places == sorted(places, reverse=True), "the place only ever moves forward"
     assert heard[1] == ["Waiting for the offline engine: 1 clip ahead of yours, about 5 s…"]
 
 

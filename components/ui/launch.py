@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import gradio as gr
+from gradio import queueing
 from starlette.middleware import Middleware
 
 from components.settings import Settings
@@ -113,7 +114,13 @@ def seed_queue_estimates(demo: gr.Blocks, seconds: float) -> None:
 
 def configure_queue(demo: gr.Blocks) -> gr.Blocks:
     """A bounded queue: network jobs run side by side, the page never queues behind them."""
-    demo.queue(max_size=256, default_concurrency_limit=4)
+    # What demo.queue(max_size=256, default_concurrency_limit=4) sets up, without the rest of it:
+    # queue() also rebuilds Gradio's whole web app (about 80 routes, 0.1-0.2 s of start-up on these
+    # 2 cores), which launch() then builds once more anyway.
+    demo._queue = queueing.Queue(
+        live_updates=True, concurrency_count=demo.max_threads, update_intervals=1,
+        max_size=256, blocks=demo, default_concurrency_limit=4,
+    )
     # Gradio's queue loop checks for new work every 1 ms when idle: about 10% of a core on a
     # 2-core Space doing nothing, and GIL time taken from busy handlers under load. Every 10 ms
     # costs a tenth of that and delays a job's start by at most 10 ms.

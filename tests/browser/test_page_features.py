@@ -109,6 +109,10 @@ def test_takes_compare_use_again_download_survive_a_reload_and_stay_private(stud
     assert 1.0 < studio.output_duration() < 30.0
     assert studio.play_output()["error"] is None
     expect(studio.details).to_contain_text("Emotion:")
+    older_meta = takes(studio).nth(1).locator(".vcs-take-meta").inner_text()
+    older_match = re.search(r"voice match (\d+)%", older_meta)
+    assert older_match, older_meta  # each take keeps its voice match...
+    expect(page.locator("#voice_match")).to_contain_text(f"{older_match.group(1)}%")  # ...and shows it again
     studio.screenshot("takes_after_use_again")
 
     # Another visitor (another browser profile) sees none of it.
@@ -208,6 +212,8 @@ def test_a_shared_link_opens_the_take_and_its_settings_in_another_browser(studio
     studio.choose_emotion("happy")
     studio.generate()
     studio.wait_for_result(timeout_s=120)
+    expect(page.locator("#voice_match")).to_contain_text("%")
+    sender_match = re.search(r"\d+%", page.locator("#voice_match").inner_text()).group(0)
     share = page.locator("#share_result")
     expect(share).to_be_enabled()
     share.click()
@@ -228,6 +234,7 @@ def test_a_shared_link_opens_the_take_and_its_settings_in_another_browser(studio
         expect(other.locator("#language input")).to_have_value("French")
         expect(other.locator("#emotion").get_by_label("happy", exact=True)).to_be_checked()
         expect(other.locator("#details")).to_contain_text("Backend:")
+        expect(other.locator("#voice_match")).to_contain_text(sender_match)  # the bar comes along
         visitor = Studio(other, studio.artifacts)
         assert 1.0 < visitor.output_duration() < 30.0
         assert visitor.play_output()["reached"] > 0.1

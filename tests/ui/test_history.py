@@ -178,3 +178,14 @@ def test_a_shared_link_carries_the_take_and_nothing_else(roots, tmp_path):
     assert page[0]["props"]["value"] == ""  # the page's own config is never changed
     assert write_deep_link(page, take, tmp_path / "uploads") == link  # same take, same link
     assert set(SHARED_FIELDS) >= {"text", "language", "emotion", "output_audio", "details"}
+
+
+def test_a_shared_link_can_show_other_parts_too(roots, tmp_path):
+    outputs, _ = roots
+    clip = outputs / FOLDER / "hello.wav"
+    page = [{"id": 7, "type": "html", "props": {"elem_id": "voice_match", "value": "", "visible": False}}]
+    take = Take(id=ID, clip=str(clip), text="Hi", language="english", emotion="happy", voice_kind="builtin")
+    bar = {"__type__": "update", "value": "<div>58%</div>", "visible": True}
+    link = write_deep_link(page, take, tmp_path, shown={"voice_match": bar})
+    saved = json.loads((tmp_path / "deep_links" / link / "state.json").read_text())
+    assert saved[0]["props"] == {"elem_id": "voice_match", "value": "<div>58%</div>", "visible": True}

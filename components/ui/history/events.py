@@ -42,6 +42,8 @@ class HistoryEvents:
         self.translator = translator
         self.outputs_root = Path(os.path.abspath(outputs_root))
         self.demo = demo
+        self.targets: dict[str, gr.components.Component] = {}
+        """What 'use again' fills in, by name (set by `wire_history`; only the parts the page has)."""
 
     @property
     def uploads_root(self) -> Path:
@@ -132,15 +134,21 @@ class HistoryEvents:
         take = next((take for take in self.takes(stored) if take.id == take_id), None)
         if take is None:
             gr.Warning(self.translator.text("history.gone", request))
-            return (gr.skip(),) * 12
+            return {}
         present = still_there(take.clip)
-        reference = take.reference if take.voice_kind == "sample" and still_there(take.reference) else gr.skip()
+        values = {
+            "text": take.text, "language": take.language, "emotion": take.emotion, "voice_id": take.voice_id,
+            "backend": take.backend_choice, "output_audio": take.clip if present else None,
+            "details": take.details, "current": take.stored(), "share": gr.update(interactive=present),
+            "share_link": gr.update(visible=False, value=""), "live_audio": gr.update(visible=False),
+            "voice_match": match_bar(take.match),
+        }
+        if take.voice_kind == "sample" and still_there(take.reference):
+            values["reference_audio"] = take.reference  # else the sample now in the box stays
+        if take.voice_kind == "picker" and take.picked:
+            values["voice_picker"] = take.picked
         gr.Info(self.translator.text("history.restored", request))
-        return (
-            take.text, take.language, take.emotion, take.voice_id, take.backend_choice, reference,
-            take.clip if present else None, take.details, take.stored(),
-            gr.update(interactive=present), gr.update(visible=False, value=""), gr.update(visible=False),
-        )
+        return {self.targets[name]: value for name, value in values.items() if name in self.targets}
 
     # --- sharing the take on show ------------------------------------------------------------
     def on_share(self, current, request: gr.Request = None):
@@ -150,5 +158,15 @@ class HistoryEvents:
             raise gr.Error(self.translator.text("share.no_result", request), print_exception=False)
         if not still_there(take.clip):
             raise gr.Error(self.translator.text("share.expired", request), print_exception=False)
-        link = write_deep_link(self.demo.config["components"], take, self.uploads_root)
+        bar = match_bar(take.match)
+        link = write_deep_link(self.demo.config["components"], take, self.uploads_root, shown={"voice_match": bar})
         return f"?deep_link={link}", gr.update(visible=True, value="")
+
+
+def match_bar(percent: int | None):
+    """The voice-match bar for a take's score (hidden when it has none), as the page draws it."""
+    if percent is None:
+        return gr.update(value="", visible=False)
+    from components.voice_match import VoiceMatch, bar_html
+
+    return gr.update(value=bar_html(VoiceMatch.from_cosine(percent / 100)), visible=True)

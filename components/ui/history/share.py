@@ -41,9 +41,12 @@ def shared_values(take: Take) -> dict[str, object]:
     }
 
 
-def write_deep_link(page_components: list[dict], take: Take, upload_folder: Path) -> str:
+def write_deep_link(
+    page_components: list[dict], take: Take, upload_folder: Path, shown: dict[str, dict] | None = None
+) -> str:
     """Save the page with this take on it where Gradio looks for deep links; returns the link's id.
 
+    `shown` adds updates for other parts by elem_id (`{"voice_match": gr.update(value=..., visible=...)}`).
     The id is a hash of the content (as Gradio makes its own), so sharing a take twice gives the
     same link, and no one can guess another take's link.
     """
@@ -51,8 +54,12 @@ def write_deep_link(page_components: list[dict], take: Take, upload_folder: Path
     components = copy.deepcopy(page_components)
     for component in components:
         props = component.get("props") or {}
-        if props.get("elem_id") in values:
-            props["value"] = values[props["elem_id"]]
+        elem_id = props.get("elem_id")
+        if elem_id in values:
+            props["value"] = values[elem_id]
+        for name, update in (shown or {}).items():
+            if elem_id == name:
+                props.update({key: value for key, value in update.items() if key in ("value", "visible")})
     data = orjson.dumps(
         components,
         option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATETIME,

@@ -8,6 +8,12 @@ import gradio as gr
 from components.ui.history.events import HistoryEvents
 from components.ui.history.panel import HistoryPanel
 
+RESTORED = (
+    "text", "language", "emotion", "voice_id", "backend", "reference_audio", "voice_picker", "output_audio",
+    "details", "voice_match", "live_audio", "current", "share", "share_link",
+)
+"""What 'use these settings again' fills in: the page's parts of these names, when it has them."""
+
 SNAPSHOT_JS = """(text, reference, voice_id, language, emotion, backend, picked) => ({
   text, voice_id, language, emotion, backend_choice: backend, picked: picked || '',
   reference: reference ? (reference.path || '') : '',
@@ -35,7 +41,7 @@ def capture_settings(page) -> gr.JSON:
     settings_in = [page.text, page.reference_audio, page.voice_id, page.language, page.emotion, page.backend]
     # Taken in the browser at the click itself: the visitor may type the next text while this one is
     # made. Checked again on the server.
-    pending = gr.JSON(visible="hidden")
+    pending = gr.JSON(visible=False)
     page.generate.click(
         None, settings_in + ([picker] if picker is not None else []), pending, js=SNAPSHOT_JS,
         api_visibility="private", show_progress="hidden",
@@ -57,11 +63,12 @@ def wire_history(page, panel: HistoryPanel, events: HistoryEvents, generate_even
     loaded.then(events.on_load, panel.store, [panel.store, panel.view], **private)
     for event in switched:
         event.then(events.on_redraw, panel.store, panel.view, **private)
-    restored = [
-        page.text, page.language, page.emotion, page.voice_id, page.backend, page.reference_audio,
-        page.output_audio, page.details, panel.current, panel.share, panel.share_link, page.live_audio,
-    ]
-    panel.view.click(events.on_use, panel.store, restored, **private)
+    events.targets = {
+        name: component
+        for name in RESTORED
+        if (component := getattr(page, name, None) or getattr(panel, name, None)) is not None
+    }
+    panel.view.click(events.on_use, panel.store, list(events.targets.values()), **private)
     panel.share.click(events.on_share, panel.current, [panel.token, panel.share_link], **private).success(
         None, panel.token, panel.share_link, js=SHARE_JS, **private
     )
