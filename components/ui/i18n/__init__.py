@@ -7,6 +7,12 @@ server says (errors, the sample report, details, progress, the list of takes) is
 server into the language the page reported (`Translator`), from English templates matched in the
 catalogue. Tables: `locales/<code>.json`, one key per line.
 
+New words on the page or a new message: add the English under a new key to `locales/en.json` (a
+value that varies is a `{field}`; a fixed sub-phrase that can appear in several messages can be its
+own `frag.` entry and is translated wherever it lands), and the same key to every other table.
+`page.`/`frag.` keys are the page's own words, translated in the browser; the others are said by
+the server. tests/ui/test_i18n.py names whatever is missing.
+
 Exposes: `Translator`, `localise`, `page_i18n`, `language_switch`, `wire_language_switch`,
 `catalogue`, `LOCALES`.
 May import: gradio (for the i18n types), nothing else of the app.

@@ -5,7 +5,7 @@ arise (the reference pipeline, the ModelsLab client, the offline engine...), bel
 several people, and those layers know nothing of languages. Each English template here has named
 `{fields}`; a message that fits one is said again in the visitor's language with the same values,
 at the one place where text reaches a person (the page). A message no template fits stays English,
-never garbled. tests/ui/test_i18n_catalogue.py checks that the templates still fit what the code
+never garbled. tests/ui/test_i18n.py checks that the templates still fit what the code
 writes, and that every language has every key.
 """
 
