@@ -185,6 +185,16 @@ class ModelsLabClient:
     def _post(self, session: requests.Session, url: str, body: dict, api_key: str, stage: str) -> JobState:
         return post_json(session, url, body, api_key=api_key, stage=stage, timeout=self.timeout)
 
+    def post(self, url: str, body: dict, api_key: str, *, stage: str, repeatable: bool, parse: Callable):
+        """One POST for another endpoint family (the voice library) on this client's transport.
+
+        `repeatable` calls (listing, base64_to_url) get the poll session's retries; anything that
+        creates something on the account gets the submit session's: repeated only when the server
+        provably did nothing (429, connection refused).
+        """
+        session = self._poll if repeatable else self._submit
+        return post_json(session, url, body, api_key=api_key, stage=stage, timeout=self.timeout, parse=parse)
+
 
 def _same_origin(url: str, base_url: str) -> bool:
     theirs = split_url(url)

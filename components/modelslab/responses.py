@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 
@@ -20,6 +21,15 @@ from components.secrets import redact
 
 def parse_response(response: requests.Response, api_key: str, stage: str) -> JobState:
     """Turn an HTTP response into a JobState, or the ApiError its status/body calls for."""
+    return JobState.from_json(checked_payload(response, api_key, stage))
+
+
+def checked_payload(response: requests.Response, api_key: str, stage: str) -> Any:
+    """The decoded JSON body of an answer whose HTTP status is usable; else the ApiError it calls for.
+
+    Shared by every endpoint (jobs and voices): the status codes and non-JSON answers mean the same
+    everywhere; what a good body holds is each endpoint's own parser's business.
+    """
     code = response.status_code
     try:
         payload = response.json()
@@ -65,7 +75,7 @@ def parse_response(response: requests.Response, api_key: str, stage: str) -> Job
             f"ModelsLab refused the request (HTTP {code}).{said} Check the inputs, then try again.",
             status_code=code, server_message=server_message or None,
         )
-    return JobState.from_json(payload)
+    return payload
 
 
 def failure_error(state: JobState, api_key: str, *, stage: str, job_id: str | None = None) -> ApiError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -24,9 +26,10 @@ from components.audio.data_uri import DataUri
 from components.errors import ApiConnectionError, ApiServerError, ApiTimeoutError
 from components.modelslab.download import split_url
 from components.modelslab.responses import parse_response
-from components.modelslab.types import JobState
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MAX_RETRY_AFTER_S = 60
 USER_AGENT = "voice-clone-studio/1.0"
@@ -70,9 +73,17 @@ def poll_retry() -> Retry:
 
 
 def post_json(
-    session: requests.Session, url: str, body: dict, *, api_key: str, stage: str, timeout: tuple[float, float]
-) -> JobState:
-    """POST a JSON body and parse the answer; every network failure becomes the ApiError that names it."""
+    session: requests.Session,
+    url: str,
+    body: dict,
+    *,
+    api_key: str,
+    stage: str,
+    timeout: tuple[float, float],
+    parse: Callable[[requests.Response, str, str], T] = parse_response,
+) -> T:
+    """POST a JSON body and parse the answer (a JobState unless `parse` says otherwise); every
+    network failure becomes the ApiError that names it."""
     host = split_url(url)[1]
     try:
         try:
@@ -103,7 +114,7 @@ def post_json(
             "Check the network or MODELSLAB_BASE_URL, then try again."
         ) from err
     log.debug("%s %s -> HTTP %s", stage, url, response.status_code)
-    return parse_response(response, api_key, stage)
+    return parse(response, api_key, stage)
 
 
 def json_body(body: dict) -> bytes:

@@ -20,6 +20,8 @@ import wave
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fakes.emulated_voices import EmulatedVoices
+
 VALID_KEY = "emulator-key-7f3a9c21"
 
 SCENARIOS = (
@@ -51,6 +53,9 @@ SCENARIOS = (
     "result_undecodable",  # success, but the result is a WAV header followed by garbage
     "result_slow",  # success, but the result URL answers only after `delay_s` (`fail_times` times)
     "echo_key",  # HTTP 200 error whose message quotes the key it was sent (a careless server)
+    "voice_upload_error",  # voice_upload answers its error body (tests/fakes/emulated_voices.py)
+    "voice_list_error",  # voice_list answers its error body
+    "base64_to_url_error",  # base64_to_url answers its error body
 )
 
 
@@ -173,6 +178,8 @@ class ModelsLabEmulator:
         self._counters: dict[str, int] = {}
         self._generation = 0
         """Bumped by reset(): a stalled request from before it is dropped, not answered."""
+        self.voice_library = EmulatedVoices(self)
+        """voice_upload / voice_list / base64_to_url, and the voices uploaded so far."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -198,6 +205,7 @@ class ModelsLabEmulator:
             self.requests.clear()
             self.jobs.clear()
             self._counters.clear()
+        self.voice_library.reset()
 
     def _stall(self) -> None:
         """Keep a slow_* request waiting; if a reset came meanwhile (the test that sent it has ended),
@@ -254,6 +262,8 @@ class ModelsLabEmulator:
                 self._submit(handler, record, tier="v6" if "/api/v6/" in path else "v1")
             elif method == "POST" and "/voice/fetch/" in path:
                 self._fetch(handler, record, path.rsplit("/", 1)[-1])
+            elif self.voice_library.handles(method, path):
+                self.voice_library.dispatch(handler, record, method, path, _send, _send_raw)
             elif method == "GET" and path.startswith("/results/"):
                 self._result(handler, path.rsplit("/", 1)[-1].split(".")[0])
             else:
