@@ -27,6 +27,7 @@ from components.backends import (
 from components.clip_match import ClipMatch, VoiceMatcher
 from components.errors import InputError, VoiceCloneError
 from components.key_budget import KeyBudget
+from components.library import VoiceLibrary, accent_note
 from components.output_files import OutputFiles
 from components.rate_limit import RateLimiter
 from components.reference import PreparedReference, prepare
@@ -69,8 +70,14 @@ class CloneService:
         rate_limiter: RateLimiter | None = None,
         key_budget: KeyBudget | None = None,
         matcher: VoiceMatcher | None = None,
+        library: VoiceLibrary | None = None,
     ):
         self.settings = settings
+        self.library = library or VoiceLibrary(
+            account=None, target_rate=settings.target_rate, max_upload_mb=settings.max_upload_mb,
+            prepare_reference=prepare_reference,
+        )
+        """Saved, example and account voices: `library.resolve(name_or_id, saved_voices, api_key)`."""
         self.backends = dict(backends)
         self.outputs = outputs
         self.prepare_reference = prepare_reference
@@ -104,8 +111,10 @@ class CloneService:
         temp_links: bool = False,
         visitor: str = "anonymous",
         progress: Progress = no_progress,
+        saved_voices: object = None,
     ) -> Iterator[PartialAudio | CloneOutcome]:
-        """Yield partial audio (offline, sentence by sentence) and finally a CloneOutcome."""
+        """Yield partial audio (offline, sentence by sentence) and finally a CloneOutcome. `saved_voices` is
+        the visitor's saved voices as their browser sent them, for a `saved:…` voice_id (see voice_to_send)."""
         started = time.monotonic()
         text = (text or "").strip()
         if not text:
@@ -125,10 +134,9 @@ class CloneService:
         if name not in self.backends:
             raise InputError(f"The {name} backend is not available on this server. Choose another backend.")
 
-        prepared = None
-        if reference:
-            progress(0.02, "Checking your voice sample…")
-            prepared = self.check_reference(reference)
+        prepared, voice_id, voice_notes = self.voice_to_send(
+            reference, voice_id, saved_voices, backend=name, key=key, language=language, progress=progress
+        )
         prepared_at = time.monotonic()
         # Counted only once the inputs are good: fixing a too-short recording must not use up the limit.
         self.rate_limiter.check(visitor)
@@ -146,10 +154,10 @@ class CloneService:
                     yield item
                     continue
                 tag_ai_generated(item.audio_path, disclosed_backend(item.backend))
-                yield self._outcome(item, prepared, language, emotion, (started, prepared_at))
+                yield self._outcome(item, prepared, language, emotion, (started, prepared_at), voice_notes)
 
     def _outcome(self, item: CloneResult, prepared: PreparedReference | None, language: str, emotion: str,
-                 clock: tuple[float, float]) -> CloneOutcome:
+                 clock: tuple[float, float], voice_notes: tuple[str, ...] = ()) -> CloneOutcome:
         """Score the finished clip's voice against its reference and write the details."""
         started, prepared_at = clock
         scored_at = time.monotonic()
@@ -159,7 +167,7 @@ class CloneService:
             ("voice match", time.monotonic() - scored_at), ("total", time.monotonic() - started),
         )  # fmt: skip
         log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
-        details = render_details(item, prepared, language, emotion, timings, match.line)
+        details = render_details(item, prepared, language, emotion, timings, match.line, voice_notes)
         return CloneOutcome(item, prepared, details, match)
 
     @contextlib.contextmanager
@@ -180,6 +188,23 @@ class CloneService:
                 self.key_budget.refund(parts)
             raise
 
+    def voice_to_send(
+        self, reference, voice_id: str, saved_voices: object, *, backend: str, key: str, language: str,
+        progress: Progress = no_progress,
+    ) -> tuple[PreparedReference | None, str, tuple[str, ...]]:
+        """(reference, ModelsLab voice id, details lines) for the chosen backend: a sample given wins;
+        a library id (`example:…`, `saved:…`) is resolved; any other voice id goes to ModelsLab as is."""
+        if reference:
+            progress(0.02, "Checking your voice sample…")
+            return self.check_reference(reference), voice_id, ()
+        if not (voice_id and self.library.is_library_id(voice_id)):
+            return None, voice_id, ()
+        progress(0.02, "Loading the voice…")
+        choice = self.library.resolve(voice_id, saved_voices, key)
+        use = choice.for_backend(backend, key)
+        accent = accent_note(choice.language, language)
+        return use.reference, use.voice_id, (use.note, *((f"**Accent:** {accent}",) if accent else ()))
+
 
 def disclosed_backend(name: str) -> str:
     """How a file's AI-generated disclosure names the backend that made it."""
@@ -193,6 +218,7 @@ def render_details(
     emotion: str,
     timings: tuple[tuple[str, float], ...],
     match_line: str = "",
+    voice_notes: tuple[str, ...] = (),
 ) -> str:
     """The details panel: backend, what was done to the reference, job id, timings (markdown)."""
     where = "engine on this server" if result.backend == OFFLINE else "voice-cloning API"
@@ -200,13 +226,14 @@ def render_details(
     lines.append(f"**Language:** {language.title()} · **Emotion:** {emotion}")
     if result.job_id:
         lines.append(f"**Job id:** `{result.job_id}`")
+    lines.extend(voice_notes)
     if reference is not None:
         lines.append(
             f"**Reference:** {reference.source} → {reference.sample_rate / 1000:g} kHz mono WAV, "
             f"{reference.duration_s:.1f} s of speech"
         )
         lines.extend(f"- {sentence}" for sentence in reference.report)
-    else:
+    elif not voice_notes:
         lines.append("**Reference:** none given")
     lines.extend(result.notes)
     if match_line:

@@ -37,6 +37,10 @@ TIERS: tuple[str, ...] = ("enterprise", "standard")
 DEFAULT_BASE_URL = "https://modelslab.com"
 DEFAULT_SERVER_KEY_MAX_PER_HOUR = 200
 """A room of 40 people making a few clips each fits; a link shared with the world cannot drain the key."""
+DEFAULT_BROWSER_STATE_SECRET = "voice-clone-studio-browser-state-v1"
+"""Used when BROWSER_STATE_SECRET is unset. Gradio sends this secret to the page (it encrypts the
+browser's copy client-side), so it hides nothing from the visitor; it must only stay the same across
+restarts, or saved voices can no longer be read."""
 
 
 def language_label(name: str) -> str:
@@ -145,6 +149,9 @@ class Settings:
     """Serve the MCP server at /gradio_api/mcp/ (MCP_SERVER=0 turns it off)."""
     server_name: str = "127.0.0.1"
     server_port: int = 7860
+    browser_state_secret: str = field(default=DEFAULT_BROWSER_STATE_SECRET, repr=False)
+    """What Gradio's BrowserState encrypts saved voices with in the browser (BROWSER_STATE_SECRET).
+    Fixed, so they survive a restart; changing it makes voices saved before unreadable."""
 
     @property
     def has_server_key(self) -> bool:
@@ -192,4 +199,5 @@ class Settings:
             mcp_server=_env_switch(env, "MCP_SERVER", True),
             server_name=env.get("GRADIO_SERVER_NAME", "").strip() or "127.0.0.1",
             server_port=int(env.get("GRADIO_SERVER_PORT", "").strip() or 7860),
+            browser_state_secret=env.get("BROWSER_STATE_SECRET", "").strip() or DEFAULT_BROWSER_STATE_SECRET,
         )

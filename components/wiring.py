@@ -9,7 +9,10 @@ from gradio.utils import get_upload_folder
 
 from components.backends import LocalBackend, ModelsLabBackend
 from components.clone_service import CloneService
+from components.library import VoiceLibrary
+from components.library.account import AccountVoices
 from components.modelslab.client import ModelsLabClient
+from components.modelslab.voices import ModelsLabVoices
 from components.offline.engine import LocalEngine
 from components.output_files import OutputFiles
 from components.secrets import register_secret
@@ -36,7 +39,12 @@ def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> C
         "modelslab": ModelsLabBackend(client, outputs),
         "local": LocalBackend(engine or LocalEngine(), outputs),
     }
-    return CloneService(settings, backends, outputs)
+    library = VoiceLibrary(
+        account=AccountVoices(ModelsLabVoices(client)),
+        target_rate=settings.target_rate,
+        max_upload_mb=settings.max_upload_mb,
+    )
+    return CloneService(settings, backends, outputs, library=library)
 
 
 def build_app(settings: Settings, *, engine: LocalEngine | None = None) -> tuple[gr.Blocks, CloneService]:

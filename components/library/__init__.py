@@ -19,8 +19,10 @@ from components.library.examples import EXAMPLE_ROWS, EXAMPLE_VOICES, ExampleVoi
 from components.library.record import SavedVoice
 from components.library.store import Library
 from components.library.voice_library import MODELSLAB_PREFIX, SaveOutcome, VoiceLibrary
+from components.modelslab.voices import AccountVoice
 
 __all__ = [
+    "AccountVoice",
     "EXAMPLE_ROWS",
     "EXAMPLE_VOICES",
     "MODELSLAB_PREFIX",

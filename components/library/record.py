@@ -29,9 +29,10 @@ MAX_VOICES = 30
 MAX_AUDIO_BYTES = 240_000
 """30 s at 32 kbit/s is about 125 kB: anything much bigger was not saved by this app."""
 MAX_NAME_CHARS = 40
-STORAGE_BUDGET_CHARS = 4_900_000
-"""Of the 5,242,880 characters Chromium gives one site (measured), leaving room for the consent
-flag and Gradio's own keys. What BrowserState stores is counted by `stored_chars`."""
+STORAGE_BUDGET_CHARS = 4_750_000
+"""Of the 5,242,880 characters Chromium gives one site (measured), leaving about 0.49 million for the
+page's other browser copies (the list of takes, at most about 0.33 million; the consent tick).
+What BrowserState stores is counted by `stored_chars`."""
 CONSENT_STATEMENT = "This is my voice, or I have the speaker's permission."
 SAVED_PREFIX = "saved:"
 

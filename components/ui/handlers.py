@@ -15,9 +15,9 @@ import gradio as gr
 
 from components.backends import PartialAudio
 from components.clone_service import CloneOutcome, CloneService
-from components.errors import VoiceCloneError
+from components.errors import InputError, VoiceCloneError
 from components.settings import Settings
-from components.ui import texts
+from components.ui import library_texts, texts
 from components.ui.agents import stamped_visitor
 from components.ui.i18n import DEFAULT_LOCALE, Translator, catalogue
 from components.ui.voice_match_view import bar_update, coaching_markdown
@@ -36,6 +36,18 @@ def to_gr_error(exc: Exception, locale: str = DEFAULT_LOCALE) -> gr.Error:
         return gr.Error(words.translate(exc.user_message, locale), title=title, print_exception=False)
     log.error("unexpected failure while generating", exc_info=exc)
     return gr.Error(words.translate(texts.GENERIC_FAILURE, locale), title=title, print_exception=False)
+
+
+def picked_voice(
+    picked: str | None, reference: str | None, voice_id: str, consent: bool, locale: str = DEFAULT_LOCALE
+) -> tuple[str | None, str]:
+    """Generate's voice on the page: a picked library voice (by id), or the new recording, which needs
+    the consent tick (`/clone` callers attest in the API description instead)."""
+    if picked and picked != library_texts.NEW:
+        return None, picked
+    if reference and not consent:
+        raise to_gr_error(InputError(library_texts.CONSENT_TO_GENERATE), locale)
+    return reference, voice_id
 
 
 def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
@@ -95,7 +107,7 @@ class PageHandlers:
         Args:
             text: What the voice should say (plain text in the chosen language; this server's MAX_TEXT_CHARS limit applies and a longer text is refused with the limit).
             reference: The voice to clone: a recording of one person speaking for 4-30 s (WAV, MP3, M4A, OGG, FLAC or WebM). Over MCP give a data URI (data:audio/wav;base64,...) or the URL of a file uploaded to this app (POST /gradio_api/upload, then <app URL>/gradio_api/file=<returned path>); links to other sites are refused. Leave empty to use voice_id.
-            voice_id: A ModelsLab voice id (for example jacob), used only when no reference is given.
+            voice_id: A voice from /voices, used only when no reference is given: an example voice (example:owen, sent as the reference by this server) or a ModelsLab voice id (for example jacob).
             language: One of english, arabic, chinese, spanish, german, czech, dutch, french, hindi, hungarian, italian, japanese, korean, polish, russian, turkish (default english). The text must be written in that language's script.
             emotion: One of neutral, happy, sad, angry, dull (default neutral).
             backend: auto (ModelsLab when a key is available, else the offline engine), modelslab, or local (the offline engine: approximate voice matching, not cloning).
@@ -119,12 +131,16 @@ class PageHandlers:
 
     def on_generate(
         self, text, reference, voice_id, language, emotion, backend, api_key, tier, temp_links,
+        picked=None, saved_voices=None, consent=False,
         request: gr.Request = None, progress: gr.Progress = gr.Progress(),
     ):
-        """The page's Generate: like /clone, but offline sentences stream into the live player first."""
+        """The page's Generate: like /clone, but offline sentences stream into the live player first.
+        The voice is the picked one (a saved, example or account voice), or the new recording once
+        the consent box is ticked."""
+        reference, voice_id = picked_voice(picked, reference, voice_id, consent, self.translator.locale(request))
         inputs = dict(
             text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
-            backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,
+            backend=backend, api_key=api_key, tier=tier, temp_links=temp_links, saved_voices=saved_voices,
         )
         streamed = False
         say = self.translator.say

@@ -28,6 +28,15 @@ from components.ui.i18n import (
     wire_language_switch,
 )
 from components.ui.launch import CLONE_CONCURRENCY, CLONE_ID
+from components.ui.library_handlers import LibraryHandlers
+from components.ui.library_panel import (
+    PRESS_GENERATE,
+    LibraryPanel,
+    example_rows,
+    generate_js,
+    voice_section,
+    wire_library,
+)
 from components.ui.widgets import (
     ChoiceDropdown,
     ChoiceRadio,
@@ -66,6 +75,12 @@ class Page:
     ui_language: gr.Dropdown
     voice_match: gr.HTML
     sample_coaching: gr.Markdown
+    library: LibraryPanel
+
+    @property
+    def voice_picker(self) -> gr.Dropdown:
+        """The library's Voice picker (the list of takes records which voice a take used)."""
+        return self.library.picker
 
     def clone_inputs(self) -> list:
         """The inputs of Generate and of /clone, in the order of `PageHandlers.clone`'s parameters."""
@@ -73,6 +88,11 @@ class Page:
             self.text, self.reference_audio, self.voice_id, self.language, self.emotion,
             self.backend, self.api_key, self.tier, self.temp_links,
         ]
+
+    def generate_inputs(self) -> list:
+        """Generate's inputs (`PageHandlers.on_generate`): /clone's, plus the picked voice, the
+        visitor's saved voices (only those Generate can use: see `generate_js`) and the consent tick."""
+        return [*self.clone_inputs(), self.library.picker, self.library.saved, self.library.consent]
 
 
 def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
@@ -88,19 +108,21 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         engine_timer = gr.Timer(2.0, active=handlers.engine_loading())
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
-                voice = voice_inputs()
+                library, voice = voice_section(settings, voice_inputs)
                 words = text_inputs(settings)
                 advanced = advanced_inputs(settings)
                 generate = gr.Button("Generate", variant="primary", elem_id="generate")
+                example_rows(library, words["text"], words["language"], words["emotion"])
             with gr.Column(scale=1):
                 outputs = output_panel()
                 takes = history_panel()
         page = Page(
-            engine_status=engine_status, engine_timer=engine_timer, generate=generate,
+            engine_status=engine_status, engine_timer=engine_timer, generate=generate, library=library,
             ui_language=ui_language, **voice, **words, **advanced, **outputs,
         )
         pending = capture_settings(page)  # before Generate's own handler (see there)
         generated = wire_events(demo, page, handlers, settings)
+        wire_library(demo, page, library, LibraryHandlers(settings, service, translator))
         language_set = wire_language_switch(demo, ui_language, translator.remember)
         for event in language_set:  # the counter in the page's language (and right for a shared link)
             event.then(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars))
@@ -210,11 +232,15 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
         handlers.on_file_upload, page.reference_file, [page.reference_audio, page.reference_note],
         api_visibility="private", concurrency_limit=4,
     )
+    inputs = page.generate_inputs()
+    only_usable_voices = generate_js(len(inputs), inputs.index(page.library.picker), inputs.index(page.library.saved))
     generated = page.generate.click(
-        handlers.on_generate, page.clone_inputs(),
-        [page.live_audio, page.output_audio, page.details, page.voice_match],
+        handlers.on_generate, inputs, [page.live_audio, page.output_audio, page.details, page.voice_match],
+        js=only_usable_voices,
         api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     )
+    # A click on an example row fills the inputs, then presses Generate: one click makes the clip.
+    page.library.examples.load_input_event.then(None, js=PRESS_GENERATE)
     # The public endpoint: same inputs and service call, returns (audio file, details) only.
     api_trigger = gr.Button(visible=False)
     api_trigger.click(

@@ -175,3 +175,14 @@ class UploadOnlyFile(gr.File):
 
     async def async_move_resource_to_block_cache(self, url_or_file_path):
         return await super().async_move_resource_to_block_cache(_only_uploaded_files(self, url_or_file_path))
+
+
+class VoicePicker(gr.Dropdown):
+    """The voice picker: its choices differ per visitor (their saved voices, their account's voices),
+    so its value is passed on as sent and checked by the library handlers, which treat it as
+    untrusted, instead of against the choices the page was built with."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return payload if isinstance(payload, str) else None
