@@ -227,7 +227,7 @@ def render_details(
     if result.job_id:
         lines.append(f"**Job id:** `{result.job_id}`")
     lines.extend(voice_notes)
-    if reference is not None:
+    if reference is not None and not voice_notes:  # a library voice: its note says what was sent
         lines.append(
             f"**Reference:** {reference.source} → {reference.sample_rate / 1000:g} kHz mono WAV, "
             f"{reference.duration_s:.1f} s of speech"

@@ -82,7 +82,19 @@ def reference_from_compact(
     """
     if not is_ogg_opus(data):
         raise AudioInputError("Its audio is not audio this app saved (not Ogg Opus).")
+    # Opus always decodes at 48 kHz; the rate the voice was recorded at is in its header, and raising
+    # a 16 kHz voice to 24 kHz would only make every request that sends it bigger.
+    target_rate = min(target_rate, original_rate(data) or target_rate)
     with tempfile.TemporaryDirectory(prefix="vcs-voice-") as folder:
         path = Path(folder) / "voice.ogg"
         path.write_bytes(data)
         return prepare_reference(path, target_rate=target_rate, max_upload_mb=max_upload_mb)
+
+
+def original_rate(data: bytes) -> int | None:
+    """The input sample rate an Ogg Opus header records (RFC 7845 §5.1), if it is a plausible one."""
+    at = data.find(OPUS_MAGIC, 0, 200)
+    if at < 0 or len(data) < at + 16:
+        return None
+    rate = int.from_bytes(data[at + 12 : at + 16], "little")
+    return rate if 8000 <= rate <= 48000 else None

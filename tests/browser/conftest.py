@@ -165,8 +165,9 @@ class Studio:
     def reference_report(self):
         return self.page.locator("#reference_report")
 
-    def record(self, seconds: float) -> str:
-        """Record from the (fake) microphone for `seconds`, as a person does: Record ... Stop.
+    def record(self, seconds: float, consent: bool = True) -> str:
+        """Record from the (fake) microphone for `seconds`, as a person does: Record ... Stop, then
+        tick the consent box (unless `consent` is False).
 
         Returns the app's report on the sample (what was prepared, or what is wrong with it).
         """
@@ -180,13 +181,26 @@ class Studio:
         expect(stop).to_be_visible(timeout=10_000)
         self.page.wait_for_timeout(seconds * 1000)  # the recording's length is the point here
         stop.click()
-        return self.wait_for_reference_report()
+        report = self.wait_for_reference_report()
+        self.tick_consent(consent)
+        return report
 
-    def upload(self, path: Path) -> str:
-        """Upload a file through the audio box's upload tab; returns the app's report on it."""
+    def upload(self, path: Path, consent: bool = True) -> str:
+        """Upload a file through the audio box's upload tab (and tick the consent box, unless
+        `consent` is False); returns the app's report on it."""
         self.reference.locator("button[aria-label='Upload file']").click()
         self.reference.locator("input[type=file]").set_input_files(str(path))
-        return self.wait_for_reference_report()
+        report = self.wait_for_reference_report()
+        self.tick_consent(consent)
+        return report
+
+    def tick_consent(self, ticked: bool = True) -> None:
+        """The box a new recording needs before Generate or Save voice ("This is my voice, or...")."""
+        from playwright.sync_api import expect
+
+        box = self.page.locator("#consent input[type=checkbox]")
+        box.set_checked(ticked)
+        expect(box).to_be_checked(checked=ticked)
 
     def wait_for_reference_report(self) -> str:
         """The app checks the sample as soon as it is set; wait for its verdict (ok or problem)."""

@@ -177,6 +177,7 @@ def test_a_webm_recording_gets_in_through_the_file_box(studio, modelslab_app, em
     studio.page.locator("#reference_file input[type=file]").set_input_files(str(webm))
     report = studio.wait_for_reference_report()
     assert "WebM" in report and speech_seconds_ready(report) >= 4.0
+    studio.tick_consent()
     studio.type_text(FRENCH_TEXT)
     studio.generate()
     studio.wait_for_result()
