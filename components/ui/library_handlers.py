@@ -26,6 +26,8 @@ from components.settings import TIERS, Settings
 from components.ui.handlers import to_gr_error
 from components.ui.library_texts import (
     NEW,
+    TO_MY_ACCOUNT,
+    TO_SERVER_ACCOUNT,
     deleted_note,
     md,
     notes,
@@ -208,7 +210,9 @@ class LibraryHandlers:
     def on_key(self, api_key, saved, picked):
         """A visitor typed their own key: list their account's voices; offer saving to it."""
         picker, languages, problem = self._picker(Library.read(saved), api_key, picked or NEW)
-        return picker, languages, gr.update(visible=bool(self._key(api_key))), problem or gr.skip()
+        own = bool((api_key or "").strip())
+        label = TO_MY_ACCOUNT if own or not self.settings.has_server_key else TO_SERVER_ACCOUNT
+        return picker, languages, gr.update(visible=bool(self._key(api_key)), label=label), problem or gr.skip()
 
     # -- the API ------------------------------------------------------------------------------------
     def voices(self, api_key: str = "") -> list[dict]:

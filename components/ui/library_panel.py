@@ -17,7 +17,14 @@ import gradio as gr
 from components.library import EXAMPLE_ROWS, Library
 from components.settings import LANGUAGES, Settings, language_label
 from components.ui.library_handlers import LibraryHandlers
-from components.ui.library_texts import CONSENT_LABEL, NEW, STORAGE_NOTE, picker_choices
+from components.ui.library_texts import (
+    CONSENT_LABEL,
+    NEW,
+    STORAGE_NOTE,
+    TO_MY_ACCOUNT,
+    TO_SERVER_ACCOUNT,
+    picker_choices,
+)
 from components.ui.widgets import (
     ChoiceDropdown,
     PlayableAudio,
@@ -114,7 +121,7 @@ def save_inputs(settings: Settings) -> dict:
             )  # fmt: skip
         to_account = gr.Checkbox(
             False, visible=settings.has_server_key, elem_id="save_to_modelslab",
-            label="Also save to my ModelsLab account (its voice id is then used instead of uploading the sample)",
+            label=TO_SERVER_ACCOUNT if settings.has_server_key else TO_MY_ACCOUNT,
         )  # fmt: skip
         save_voice = gr.Button("Save voice", elem_id="save_voice")
         gr.Markdown(STORAGE_NOTE, elem_classes=["voice-storage-note"])

@@ -22,6 +22,11 @@ NO_DELETE_ON_MODELSLAB = (
     "ModelsLab has no way to delete a voice through its API: remove it in your ModelsLab dashboard if "
     "you want it gone there too."
 )
+TO_MY_ACCOUNT = "Also save to my ModelsLab account (later clips then send its voice id instead of the sample)"
+TO_SERVER_ACCOUNT = (
+    "Also save to this app's ModelsLab account (the server's key: every visitor of this page sees that "
+    "account's voices in the picker; enter your own key under Advanced to use yours)"
+)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
