@@ -113,8 +113,7 @@ class CloneService:
         progress: Progress = no_progress,
         saved_voices: object = None,
     ) -> Iterator[PartialAudio | CloneOutcome]:
-        """Yield partial audio (offline, sentence by sentence) and finally a CloneOutcome. `saved_voices` is
-        the visitor's saved voices as their browser sent them, for a `saved:…` voice_id (see voice_to_send)."""
+        """Yield partial audio, then a CloneOutcome. `saved_voices`: the visitor's, from their browser (voice_to_send)."""
         started = time.monotonic()
         text = (text or "").strip()
         if not text:

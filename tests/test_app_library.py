@@ -131,3 +131,14 @@ def test_an_unknown_example_id_is_a_clear_error(app, emulator):
     with pytest.raises(AppError, match="no example voice 'example:nobody'"):
         app[0].predict(text="Hi.", voice_id="example:nobody", api_name="/clone")
     assert emulator.submissions() == []
+
+
+def test_the_library_endpoints_are_mcp_tools_an_agent_can_read(keyless_app):
+    import requests
+
+    client, _ = keyless_app
+    tools = {tool["name"]: tool for tool in requests.get(client.src + "gradio_api/mcp/schema", timeout=30).json()}
+    assert list(tools["voices"]["inputSchema"]["properties"]) == ["api_key"]
+    save = tools["save_voice"]
+    assert list(save["inputSchema"]["properties"]) == ["reference", "name", "language", "consent", "api_key", "tier"]
+    assert "consent=True" in save["description"] and "permission" in save["inputSchema"]["properties"]["consent"]["description"]

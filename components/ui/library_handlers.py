@@ -215,25 +215,42 @@ class LibraryHandlers:
         return picker, languages, gr.update(visible=bool(self._key(api_key)), label=label), problem or gr.skip()
 
     # -- the API ------------------------------------------------------------------------------------
-    def voices(self, api_key: str = "") -> list[dict]:
-        """List the voices /clone accepts as voice_id: the example voices, plus the voices of the
-        ModelsLab account when a key is available (api_key, or the server's). Each is a dict with
-        id, name, language and source ("example" or "modelslab")."""
+    # The docstrings are what the API page, gradio_client and MCP agents read (one line per Args entry).
+    def voices(self, api_key: str = "", x_modelslab_key: gr.Header = None) -> list[dict]:
+        """List the voices /clone accepts as voice_id: the example voices (ids like example:owen, resolved by this server), plus the voices of the ModelsLab account when a key is available.
+
+        Args:
+            api_key: Your own ModelsLab API key, to list your account's voices (voice_list, types manual and trained); without one, the server's key is used if it has one. MCP clients may send it as the X-ModelsLab-Key header instead. Never stored or logged.
+
+        Returns:
+            A list of {"id", "name", "language", "source"}, source being "example" or "modelslab"; pass an id to /clone as voice_id.
+        """
         try:
-            return self.library.catalogue(self._key(api_key))
+            return self.library.catalogue(self._key(api_key or x_modelslab_key))
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
             raise to_gr_error(exc, TITLE) from None
 
     def save_voice(
-        self, reference: str | None, name: str, language: str, consent: bool, api_key: str = "", tier: str = ""
+        self, reference: str | None, name: str, language: str, consent: bool, api_key: str = "", tier: str = "",
+        x_modelslab_key: gr.Header = None,
     ) -> tuple[str, str]:
-        """Prepare a voice sample (4–30 s of one person speaking) and store it on the ModelsLab account
-        with voice_upload. Needs an API key (api_key, or the server's) and consent=True: the caller
-        confirms it is their voice or they have the speaker's permission. Returns (voice_id, details);
-        use the voice_id with /clone."""
+        """Store a voice on a ModelsLab account (voice_upload) and get its voice_id, for /clone. Needs an API key and consent=True; otherwise nothing is uploaded.
+
+        Args:
+            reference: A recording of one person speaking for 4-30 s (10-25 s is best), in any common audio format; prepared like /clone's reference.
+            name: The voice's name: letters, digits, spaces and - _ . ' (up to 40 characters).
+            language: The language spoken in the recording, one of english, arabic, chinese, spanish, german, czech, dutch, french, hindi, hungarian, italian, japanese, korean, polish, russian, turkish.
+            consent: true confirms that this is your voice, or that you have the speaker's permission to clone it. Required.
+            api_key: The ModelsLab API key of the account to save to; without one, the server's key is used if it has one. MCP clients may send it as the X-ModelsLab-Key header instead. Never stored or logged.
+            tier: enterprise (v1 API; the sample goes through base64_to_url first) or standard (v6 API).
+
+        Returns:
+            The new voice_id and a short markdown report. ModelsLab has no endpoint to delete a voice.
+        """
         try:
             return self.library.save_to_account(
-                reference, name=name, language=language, consent=consent is True, api_key=self._key(api_key),
+                reference, name=name, language=language, consent=consent is True,
+                api_key=self._key(api_key or x_modelslab_key),
                 tier=normalise_choice(tier, TIERS, self.settings.tier, "API tier"),
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
