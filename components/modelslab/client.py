@@ -32,6 +32,7 @@ from components.modelslab.transport import (
     submit_retry,
 )
 from components.modelslab.types import JobState, PollUpdate, SubmitRequest
+from components.secrets import redact
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,10 @@ class ModelsLabClient:
         return self.downloader.download(state.audio_urls, dest, job_id=state.job_id)
 
     def _post(self, session: requests.Session, url: str, body: dict, api_key: str, stage: str) -> JobState:
-        return post_json(session, url, body, api_key=api_key, stage=stage, timeout=self.timeout)
+        state = post_json(session, url, body, api_key=api_key, stage=stage, timeout=self.timeout)
+        if api_key and state.job_id and api_key in state.job_id:  # a job id is quoted in messages
+            state = replace(state, job_id=redact(state.job_id, api_key))
+        return state
 
     def post(self, url: str, body: dict, api_key: str, *, stage: str, repeatable: bool, parse: Callable):
         """One POST for another endpoint family (the voice library) on this client's transport.
