@@ -65,7 +65,7 @@ class VoiceChoice:
         if self.load is None:  # an account voice has no sample: the backend says what it can do
             return VoiceUse(None, voice_id, f"**Voice:** {self.label}.")
         reference = self.reference()
-        return VoiceUse(reference, "", f"**Voice:** {self.label} ({reference.duration_s:.1f} s sample).")
+        return VoiceUse(reference, "", f"**Voice:** {self.label} · {reference.duration_s:.1f} s sample.")
 
 
 def accent_note(sample_language: str, text_language: str) -> str:

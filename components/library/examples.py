@@ -33,10 +33,6 @@ class ExampleVoice:
     def path(self) -> Path:
         return EXAMPLES_DIR / f"{self.slug}.ogg"
 
-    @property
-    def label(self) -> str:
-        return f"{self.name} — example, {self.description}"
-
 
 EXAMPLE_VOICES: tuple[ExampleVoice, ...] = (
     ExampleVoice("owen", "Owen", "english", "deep male voice", "4813", "4813-248638-0000"),

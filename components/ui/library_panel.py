@@ -184,7 +184,9 @@ def wire_library(demo: gr.Blocks, page, panel: LibraryPanel, lib: LibraryHandler
     for trigger in (panel.picker.change, page.language.change, panel.sample_language.change):
         trigger(lib.on_accent, [panel.picker, page.language, panel.sample_language, panel.languages],
                 panel.accent_hint, **quiet)  # fmt: skip
-    gr.api(lib.voices, api_name="voices", concurrency_limit=8)
+    # Hidden triggers, like /clone's: the endpoints take the page's own inputs (checked the same way).
+    api_voices = gr.Button(visible=False)
+    api_voices.click(lib.voices, page.api_key, gr.JSON(visible=False), api_name="voices", concurrency_limit=8)
     api_save = gr.Button(visible=False)
     api_save.click(
         lib.save_voice, [page.reference_audio, panel.voice_name, panel.sample_language, panel.consent,
