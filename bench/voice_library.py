@@ -4,8 +4,9 @@ Run: python bench/voice_library.py
 
 What it measures (targets from the issue):
 - bytes of a 25 s saved voice (Ogg Opus) and how long saving and reading it back take;
-- whether a voice read back still passes the reference rules, and how close it is to the original: pitch
-  median, the long-term spectrum's shape (150-6000 Hz), and what the offline engine would do with it
+- whether a voice read back still passes the reference rules, and how close it is to the original: the
+  voice-match speaker encoder (components.voice_match; as a yardstick, the same reader's own two halves),
+  pitch median, the long-term spectrum's shape (150-6000 Hz), and what the offline engine would do with it
   (its pitch target and formant ratio), the original against the stored copy;
 - in Chromium, through the real page: ten 25 s voices imported, the characters localStorage really holds,
   the site's quota (measured by filling it), and so how many 25 s voices fit (target: at least 10).
@@ -73,7 +74,10 @@ def fidelity(samples: list[Path]) -> list:
     from components.offline.engine import LocalEngine
 
     engine = LocalEngine()
-    print(f"{'voice':>6} {'speech':>7} {'stored':>9} {'save':>7} {'read':>7} {'pitch':>14} {'spectrum':>9}  offline match (original → stored)")
+    from components.voice_match import embed, similarity
+
+    print(f"{'voice':>6} {'speech':>7} {'stored':>9} {'save':>7} {'read':>7} {'match':>6} {'halves':>6} "
+          f"{'pitch':>14} {'spectrum':>9}  offline match (original → stored)")  # fmt: skip
     stored = []
     for path in samples:
         original = prepare(path)
@@ -86,8 +90,13 @@ def fidelity(samples: list[Path]) -> list:
         before = matching.profile_of(original.samples(), original.sample_rate)
         after = matching.profile_of(back.samples(), back.sample_rate)
         notes = [engine.voice_note(ref, "english").split(": ", 1)[-1].rstrip(".") for ref in (original, back)]
+        x, y = original.samples(), back.samples()
+        match = similarity(embed(x, original.sample_rate), embed(y, back.sample_rate))
+        half = len(x) // 2  # the same reader, two different stretches of speech: a same-person yardstick
+        halves = similarity(embed(x[:half], original.sample_rate), embed(x[half:], original.sample_rate))
         print(f"{path.stem:>6} {original.duration_s:6.1f}s {len(audio) / 1000:7.1f}kB {saved_s * 1000:5.0f}ms "
-              f"{read_s * 1000:5.0f}ms {before.median_hz:6.1f}→{after.median_hz:5.1f}Hz "
+              f"{read_s * 1000:5.0f}ms {100 * match:5.0f}% {100 * halves:5.0f}% "
+              f"{before.median_hz:6.1f}→{after.median_hz:5.1f}Hz "
               f"{spectrum_shape_db(before, after):7.2f}dB  {notes[0]} → {notes[1]}")  # fmt: skip
         stored.append((path, audio, back))
     sizes = [len(audio) for _, audio, _ in stored]

@@ -39,6 +39,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceSent:
+    """The voice of one generation: what the backend is sent, and what its clip is scored against."""
+
+    reference: PreparedReference | None
+    voice_id: str
+    notes: tuple[str, ...] = ()
+    """Details lines about a library voice (which one, how it was sent, the accent hint)."""
+    scored: PreparedReference | None = None
+    """The sample the clip's voice match compares with: the one sent, or a saved voice's own sample
+    when ModelsLab was sent its voice id instead."""
+
+
+@dataclass(frozen=True, slots=True)
 class CloneOutcome:
     """A finished generation plus what the details panel shows."""
 
@@ -133,14 +146,14 @@ class CloneService:
         if name not in self.backends:
             raise InputError(f"The {name} backend is not available on this server. Choose another backend.")
 
-        prepared, voice_id, voice_notes = self.voice_to_send(
+        voice = self.voice_to_send(
             reference, voice_id, saved_voices, backend=name, key=key, language=language, progress=progress
         )
         prepared_at = time.monotonic()
         # Counted only once the inputs are good: fixing a too-short recording must not use up the limit.
         self.rate_limiter.check(visitor)
         request = CloneRequest(
-            text=text, language=language, emotion=emotion, reference=prepared, voice_id=voice_id,
+            text=text, language=language, emotion=emotion, reference=voice.reference, voice_id=voice.voice_id,
             api_key=key, tier=tier, temp_links=bool(temp_links),
         )
         chosen = self.backends[name]
@@ -153,21 +166,21 @@ class CloneService:
                     yield item
                     continue
                 tag_ai_generated(item.audio_path, disclosed_backend(item.backend))
-                yield self._outcome(item, prepared, language, emotion, (started, prepared_at), voice_notes)
+                yield self._outcome(item, voice, language, emotion, (started, prepared_at))
 
-    def _outcome(self, item: CloneResult, prepared: PreparedReference | None, language: str, emotion: str,
-                 clock: tuple[float, float], voice_notes: tuple[str, ...] = ()) -> CloneOutcome:
+    def _outcome(self, item: CloneResult, voice: VoiceSent, language: str, emotion: str,
+                 clock: tuple[float, float]) -> CloneOutcome:
         """Score the finished clip's voice against its reference and write the details."""
         started, prepared_at = clock
         scored_at = time.monotonic()
-        match = self.matcher.score(item.audio_path, prepared)
+        match = self.matcher.score(item.audio_path, voice.scored)
         timings = (
             ("prepare", prepared_at - started), *item.timings,
             ("voice match", time.monotonic() - scored_at), ("total", time.monotonic() - started),
         )  # fmt: skip
         log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
-        details = render_details(item, prepared, language, emotion, timings, match.line, voice_notes)
-        return CloneOutcome(item, prepared, details, match)
+        details = render_details(item, voice.reference, language, emotion, timings, match.line, voice.notes)
+        return CloneOutcome(item, voice.reference, details, match)
 
     @contextlib.contextmanager
     def server_key_spend(self, backend: str, key: str, parts: int) -> Iterator[None]:
@@ -190,20 +203,25 @@ class CloneService:
     def voice_to_send(
         self, reference, voice_id: str, saved_voices: object, *, backend: str, key: str, language: str,
         progress: Progress = no_progress,
-    ) -> tuple[PreparedReference | None, str, tuple[str, ...]]:
-        """(reference, ModelsLab voice id, details lines) for the chosen backend: a sample given wins;
-        a library id (`example:…`, `saved:…`) is resolved; any other voice id goes to ModelsLab as is."""
+    ) -> VoiceSent:
+        """The voice for the chosen backend: a sample given wins; a library id (`example:…`, `saved:…`)
+        is resolved; any other voice id goes to ModelsLab as is."""
         if reference:
             progress(0.02, "Checking your voice sample…")
-            return self.check_reference(reference), voice_id, ()
+            prepared = self.check_reference(reference)
+            return VoiceSent(prepared, voice_id, scored=prepared)
         if not (voice_id and self.library.is_library_id(voice_id)):
-            return None, voice_id, ()
+            return VoiceSent(None, voice_id)
         progress(0.02, "Loading the voice…")
         choice = self.library.resolve(voice_id, saved_voices, key)
         use = choice.for_backend(backend, key)
         accent = accent_note(choice.language, language)
-        return use.reference, use.voice_id, (use.note, *((f"**Accent:** {accent}",) if accent else ()))
-
+        notes = (use.note, *((f"**Accent:** {accent}",) if accent else ()))
+        try:  # a voice sent by id is still scored against its own sample; the score is best-effort
+            scored = use.reference or choice.reference()
+        except VoiceCloneError:
+            scored = None
+        return VoiceSent(use.reference, use.voice_id, notes, scored)
 
 def disclosed_backend(name: str) -> str:
     """How a file's AI-generated disclosure names the backend that made it."""

@@ -12,7 +12,7 @@ from gradio_client.exceptions import AppError
 from components.library import EXAMPLE_VOICES
 from tests.audio_factory import speech_wav
 from tests.conftest import app_settings, running_app
-from tests.fakes.modelslab_emulator import audio_seconds
+from tests.fakes.modelslab_emulator import VALID_KEY, audio_seconds
 
 EXAMPLE_IDS = [voice.voice_id for voice in EXAMPLE_VOICES]
 
@@ -142,3 +142,26 @@ def test_the_library_endpoints_are_mcp_tools_an_agent_can_read(keyless_app):
     save = tools["save_voice"]
     assert list(save["inputSchema"]["properties"]) == ["reference", "name", "language", "consent", "api_key", "tier"]
     assert "consent=True" in save["description"] and "permission" in save["inputSchema"]["properties"]["consent"]["description"]
+
+
+def test_a_saved_voice_sent_by_id_is_still_scored_against_its_sample(app, emulator, speech):
+    """The page's path: a saved voice on the ModelsLab account goes as its voice id, no sample; the
+    clip's voice match still compares it with the saved voice's own sample."""
+    from components.clip_match import NO_SAMPLE_LINE
+    from components.clone_service import CloneOutcome
+    from components.library import Library
+
+    _, service = app
+    emulator.reset(result_seconds=6.0)
+    saved = service.library.save(
+        speech, name="Cara", language="english", consent=True, library=Library(), to_account=True,
+        api_key=VALID_KEY, tier="standard",
+    )
+    outcome = next(item for item in service.run(
+        text="Hello there.", reference=None, voice_id=saved.voice.picker_value, backend="modelslab",
+        saved_voices=saved.library.to_value(),
+    ) if isinstance(item, CloneOutcome))  # fmt: skip
+    body = emulator.submissions()[-1].body
+    assert body["voice_id"] == "cara" and "init_audio" not in body
+    assert "Voice match:" in outcome.details and NO_SAMPLE_LINE not in outcome.details
+    assert outcome.match is not None
