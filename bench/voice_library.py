@@ -6,8 +6,9 @@ What it measures (targets from the issue):
 - bytes of a 25 s saved voice (Ogg Opus) and how long saving and reading it back take;
 - whether a voice read back still passes the reference rules, and how close it is to the original: the
   voice-match speaker encoder (components.voice_match; as a yardstick, the same reader's own two halves),
-  pitch median, the long-term spectrum's shape (150-6000 Hz), and what the offline engine would do with it
-  (its pitch target and formant ratio), the original against the stored copy;
+  pitch median, the long-term spectrum's shape (150-6000 Hz), and whether it clones as well: the offline
+  engine speaks one sentence from the original and one from the stored copy, and each clip is scored
+  against the original;
 - in Chromium, through the real page: ten 25 s voices imported, the characters localStorage really holds,
   the site's quota (measured by filling it), and so how many 25 s voices fit (target: at least 10).
 
@@ -38,6 +39,7 @@ from components.reference import prepare  # noqa: E402
 
 VOICES = ROOT.parent / "shared" / "voices" / "same-speaker"
 SECONDS = 25.0
+CLONE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home before the rain starts."
 QUOTA_JS = """() => {
     let low = 0, high = 20 * 1024 * 1024;
     while (high - low > 1024) {
@@ -70,6 +72,15 @@ def spectrum_shape_db(a, b) -> float:
     return float(np.sqrt(np.mean((shape - shape.mean()) ** 2)))
 
 
+def offline_clone_match(engine, reference, target) -> float:
+    """The offline engine says one sentence in `reference`'s voice; its voice match to `target`."""
+    from components.voice_match import embed, similarity
+
+    chunks = list(engine.synthesize(CLONE_TEXT, language="english", emotion="neutral", reference=reference))
+    clip = np.concatenate([chunk.samples for chunk in chunks])
+    return similarity(embed(clip, chunks[0].sample_rate), target)
+
+
 def fidelity(samples: list[Path]) -> list:
     from components.offline.engine import LocalEngine
 
@@ -77,7 +88,7 @@ def fidelity(samples: list[Path]) -> list:
     from components.voice_match import embed, similarity
 
     print(f"{'voice':>6} {'speech':>7} {'stored':>9} {'save':>7} {'read':>7} {'match':>6} {'halves':>6} "
-          f"{'pitch':>14} {'spectrum':>9}  offline match (original → stored)")  # fmt: skip
+          f"{'pitch':>14} {'spectrum':>9}  offline clone's match to the original: made from original / stored")  # fmt: skip
     stored = []
     for path in samples:
         original = prepare(path)
@@ -89,7 +100,8 @@ def fidelity(samples: list[Path]) -> list:
         read_s = time.perf_counter() - started
         before = matching.profile_of(original.samples(), original.sample_rate)
         after = matching.profile_of(back.samples(), back.sample_rate)
-        notes = [engine.voice_note(ref, "english").split(": ", 1)[-1].rstrip(".") for ref in (original, back)]
+        target = embed(original.samples(), original.sample_rate)
+        clones = [offline_clone_match(engine, ref, target) for ref in (original, back)]
         x, y = original.samples(), back.samples()
         match = similarity(embed(x, original.sample_rate), embed(y, back.sample_rate))
         half = len(x) // 2  # the same reader, two different stretches of speech: a same-person yardstick
@@ -97,7 +109,7 @@ def fidelity(samples: list[Path]) -> list:
         print(f"{path.stem:>6} {original.duration_s:6.1f}s {len(audio) / 1000:7.1f}kB {saved_s * 1000:5.0f}ms "
               f"{read_s * 1000:5.0f}ms {100 * match:5.0f}% {100 * halves:5.0f}% "
               f"{before.median_hz:6.1f}→{after.median_hz:5.1f}Hz "
-              f"{spectrum_shape_db(before, after):7.2f}dB  {notes[0]} → {notes[1]}")  # fmt: skip
+              f"{spectrum_shape_db(before, after):7.2f}dB  {100 * clones[0]:.0f}% / {100 * clones[1]:.0f}%")  # fmt: skip
         stored.append((path, audio, back))
     sizes = [len(audio) for _, audio, _ in stored]
     print(f"stored bytes per 25 s voice: median {statistics.median(sizes) / 1000:.1f} kB "
