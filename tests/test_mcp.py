@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import os
 import signal
 import subprocess
@@ -132,6 +133,9 @@ def decoded_seconds_and_comment(clip: bytes) -> tuple[float, str]:
 
 def test_the_tools_an_agent_sees(mcp_app):
     tools = {tool.name: tool for tool in mcp_app.session_do(lambda s: s.list_tools()).tools}
+    assert {"clone", "voices", "save_voice"} <= set(tools)
+    assert "voice_id" in tools["voices"].description and "example" in tools["voices"].description
+    assert "consent" in tools["save_voice"].inputSchema["properties"]
     clone = tools["clone"]
     assert "confirms that the person speaking in it agreed to have their voice cloned" in clone.description
     assert "AI-generated voice" in clone.description
@@ -146,6 +150,23 @@ def test_the_tools_an_agent_sees(mcp_app):
 
     assert all(name in properties["language"]["description"] for name in LANGUAGES)
     assert all(name in properties["emotion"]["description"] for name in EMOTIONS)
+
+
+def test_list_the_voices_then_clone_an_example_voice(mcp_app, emulator_server):
+    ready(emulator_server)
+    listed = mcp_app.call("voices", {})
+    assert not listed.isError, listed.content[0].text
+    voices = json.loads(listed.content[0].text)
+    example = next(voice for voice in voices if voice["source"] == "example")
+    assert set(example) == {"id", "name", "language", "source"}
+    assert any(voice["source"] == "modelslab" for voice in voices), "the agent's key lists its account too"
+    clip, details = result_of(mcp_app.call("clone", {"text": "An example voice.", "voice_id": example["id"]}))
+    seconds, comment = decoded_seconds_and_comment(clip)
+    assert seconds > 0.5 and comment.startswith("AI-generated voice")
+    body = emulator_server.submissions()[-1].body
+    # An example voice is resolved on the server: its recording goes to ModelsLab, not the id.
+    assert body["init_audio"].startswith("data:audio/wav;base64,") and body["key"] == AGENT_KEY
+    assert example["name"] in details
 
 
 def test_clone_a_stored_voice_with_the_key_in_a_header(mcp_app, emulator_server):

@@ -1,4 +1,4 @@
-"""Serving agents over MCP: who an agent is, and its tool's outputs one by one.
+"""Serving agents over MCP: who an agent is, and its tools' outputs as an agent can read them.
 
 Gradio's MCP server runs a tool by calling this same app again through a loopback gradio_client (from
 127.0.0.1), passing the MCP request's headers along. The handler then sees the loopback as its peer:
@@ -12,6 +12,7 @@ header and nothing else an agent sends.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import Mapping
 
@@ -49,25 +50,40 @@ def stamped_visitor(headers: Mapping[str, str]) -> str | None:
     return None
 
 
-def spread_mcp_outputs() -> None:
-    """Give MCP clients each output of a tool as its own content item (the clip's URL, then details).
+def _as_json(output):
+    """A list or dict output (not a file) as JSON text: Gradio would send an agent its Python repr."""
+    if isinstance(output, (list, dict)):
+        text = json.dumps(output, ensure_ascii=False, default=str)
+        if "gradio.FileData" not in text:  # files keep Gradio's own handling (a URL to download)
+            return text
+    return output
+
+
+def mend_mcp_outputs() -> None:
+    """Give MCP clients each output of a tool as its own content item, and lists and dicts as JSON.
 
     Gradio's MCP server (6.31) runs a tool through gradio_client, which returns a tuple for an
     endpoint with several outputs; without a progress token Gradio wraps that tuple as ONE output and
     sends the agent its repr: a server path instead of the clip's URL, details glued on. With a
-    progress token it already sends the outputs one by one; this makes both paths alike.
+    progress token it already sends the outputs one by one; this makes both paths alike. And it
+    turns a JSON output (the voice list) into text with str(): single quotes, None, True, which no
+    JSON parser reads.
     """
     try:
         from gradio.mcp import GradioMCPServer
     except ImportError:  # no `mcp` installed: there is no MCP server to mend
         return
-    original = GradioMCPServer._execute_tool_without_progress
-    if getattr(original, "spreads_outputs", False):
+    execute, postprocess = GradioMCPServer._execute_tool_without_progress, GradioMCPServer.postprocess_output_data
+    if getattr(execute, "mended", False):
         return
 
     async def execute_tool_without_progress(self, job):
-        data = await original(self, job)
+        data = await execute(self, job)
         return list(data[0]) if len(data) == 1 and isinstance(data[0], tuple) else data
 
-    execute_tool_without_progress.spreads_outputs = True
+    def postprocess_output_data(self, data, root_url):
+        return postprocess(self, [_as_json(output) for output in data], root_url)
+
+    execute_tool_without_progress.mended = True
     GradioMCPServer._execute_tool_without_progress = execute_tool_without_progress
+    GradioMCPServer.postprocess_output_data = postprocess_output_data

@@ -9,7 +9,7 @@ from gradio import queueing
 from starlette.middleware import Middleware
 
 from components.settings import Settings
-from components.ui.agents import StampMcpVisitor, spread_mcp_outputs
+from components.ui.agents import StampMcpVisitor, mend_mcp_outputs
 from components.ui.history import CSS as HISTORY_CSS
 from components.ui.i18n import page_i18n
 from components.visitors import ProxyTrust
@@ -74,7 +74,7 @@ def launch_options(settings: Settings) -> dict:
     """Keyword arguments for demo.launch(), shared by app.py and the tests."""
     keep_peer_addresses()
     if settings.mcp_server:
-        spread_mcp_outputs()
+        mend_mcp_outputs()
     options = {
         "server_name": settings.server_name,
         "server_port": settings.server_port,
