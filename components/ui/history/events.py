@@ -85,16 +85,19 @@ class HistoryEvents:
         )
 
     def _take_inputs(self, pending: dict, details: str, request) -> dict:
-        reference, voice_id, picked = (
+        reference, voice_id, picked, label = (
             value if isinstance(value, str) else ""
-            for value in (pending.get("reference"), pending.get("voice_id"), pending.get("picked"))
+            for value in (
+                pending.get("reference"), pending.get("voice_id"), pending.get("picked"), pending.get("picked_label")
+            )
         )
         reference = os.path.abspath(reference) if reference else ""
         voice_id = voice_id.strip()
-        if reference:
+        if picked:  # a voice picked from the list wins over a recording, as Generate does
+            kind, name = "picker", label.strip() or picked  # the name the visitor saw in the list
+            reference = ""
+        elif reference:
             kind, name = "sample", ""
-        elif picked:
-            kind, name = "picker", picked
         elif voice_id:
             kind, name = "id", voice_id
         else:

@@ -16,6 +16,7 @@ RESTORED = (
 
 SNAPSHOT_JS = """(text, reference, voice_id, language, emotion, backend, picked) => ({
   text, voice_id, language, emotion, backend_choice: backend, picked: picked || '',
+  picked_label: picked ? ((document.querySelector('#voice_picker input') || {}).value || '') : '',
   reference: reference ? (reference.path || '') : '',
 })"""
 """Generate's inputs as they are when it is pressed, for the take this click makes."""
