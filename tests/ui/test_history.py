@@ -189,3 +189,19 @@ def test_a_shared_link_can_show_other_parts_too(roots, tmp_path):
     link = write_deep_link(page, take, tmp_path, shown={"voice_match": bar})
     saved = json.loads((tmp_path / "deep_links" / link / "state.json").read_text())
     assert saved[0]["props"] == {"elem_id": "voice_match", "value": "<div>58%</div>", "visible": True}
+
+
+def test_a_take_names_the_voice_generate_used(roots):
+    outputs, uploads = roots
+    events = HistoryEvents(Translator(), outputs)
+    sample = str(uploads / "f00d" / "me.wav")
+    base = {"text": "Hi", "language": "french", "emotion": "sad", "backend_choice": "local"}
+    picked = events._take_inputs({**base, "picked": "saved:7", "picked_label": "Anna", "reference": sample}, "", None)
+    assert (picked["voice_kind"], picked["voice_name"], picked["picked"], picked["reference"]) == (
+        "picker", "Anna", "saved:7", "")
+    recorded = events._take_inputs({**base, "picked": "new", "reference": sample}, "", None)
+    assert (recorded["voice_kind"], recorded["reference"]) == ("sample", sample)
+    by_id = events._take_inputs({**base, "voice_id": " jacob "}, "", None)
+    assert (by_id["voice_kind"], by_id["voice_name"]) == ("id", "jacob")
+    junk = events._take_inputs({"text": ["x"], "picked": 5, "reference": {"path": "/etc/passwd"}}, "", None)
+    assert (junk["voice_kind"], junk["text"], junk["reference"], junk["language"]) == ("builtin", "", "", "english")

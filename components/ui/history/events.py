@@ -29,6 +29,7 @@ from components.ui.history.takes import (
     read_takes,
     still_there,
 )
+from components.ui.library_texts import NEW as NEW_VOICE
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class HistoryEvents:
         )
         reference = os.path.abspath(reference) if reference else ""
         voice_id = voice_id.strip()
-        if picked:  # a voice picked from the list wins over a recording, as Generate does
+        if picked and picked != NEW_VOICE:  # a voice picked from the list wins over a recording, as Generate does
             kind, name = "picker", label.strip() or picked  # the name the visitor saw in the list
             reference = ""
         elif reference:
