@@ -191,8 +191,9 @@ def test_a_shared_link_can_show_other_parts_too(roots, tmp_path):
     assert saved[0]["props"] == {"elem_id": "voice_match", "value": "<div>58%</div>", "visible": True}
 
 
-def test_a_take_names_the_voice_generate_used(roots):
+def test_a_take_names_the_voice_generate_used(roots, monkeypatch):
     outputs, uploads = roots
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(uploads))  # where Gradio keeps uploads
     events = HistoryEvents(Translator(), outputs)
     sample = str(uploads / "f00d" / "me.wav")
     base = {"text": "Hi", "language": "french", "emotion": "sad", "backend_choice": "local"}
