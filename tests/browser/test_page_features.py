@@ -243,3 +243,20 @@ def test_a_shared_link_opens_the_take_and_its_settings_in_another_browser(studio
         visitor.screenshot("shared_link_opened")
     finally:
         recipient.close()
+
+
+def test_a_take_with_a_library_voice_names_it_and_picks_it_again(studio, offline_app):
+    page = studio.open(offline_app.url).page
+    page.get_by_text("Guten Morgen! So klingt eine geklonte Stimme").click()  # an example row: Nora
+    studio.wait_for_result(timeout_s=120)
+    expect(takes(studio)).to_have_count(1, timeout=30_000)
+    picked = page.locator("#voice_picker input").input_value()
+    assert picked.startswith("Nora"), picked
+    expect(takes(studio).first.locator(".vcs-take-meta")).to_contain_text(f"{picked} · German")
+    # Back to a new recording, then use the take again: the example voice is picked again.
+    page.locator("#voice_picker input").click()
+    page.locator("#voice_picker").get_by_role("option", name=re.compile("^New recording")).click()
+    expect(page.locator("#voice_picker input")).to_have_value(re.compile("^New recording"))
+    takes(studio).first.get_by_role("button", name="Use these settings again").click()
+    expect(page.locator("#voice_picker input")).to_have_value(picked)
+    expect(studio.text).to_have_value(re.compile("^Guten Morgen"))
