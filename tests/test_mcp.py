@@ -8,7 +8,6 @@ X-ModelsLab-Key header, and is then looked for in everything the app printed and
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import json
@@ -23,6 +22,7 @@ import requests
 import soundfile
 
 from tests.app_process import stop_app, wait_for_http_200
+from tests.async_runner import run_in_own_loop
 from tests.audio_factory import speech_wav
 from tests.conftest import app_settings, free_port, running_app
 
@@ -53,7 +53,7 @@ class McpApp:
                     await session.initialize()
                     return await action(session)
 
-        return asyncio.run(run())
+        return run_in_own_loop(run())
 
     def call(self, tool: str, arguments: dict, key: str | None = AGENT_KEY, progress: list | None = None):
         """Call a tool; with `progress`, ask for progress notifications and collect their messages."""

@@ -7,14 +7,13 @@ so the app sees different peers, as it would see different hosts.
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from components.ui.agents import VISITOR_HEADER
+from tests.async_runner import run_in_own_loop
 from tests.conftest import app_settings, running_app
 
 LIMIT = 2
@@ -37,7 +36,7 @@ def agent_clone(base: str, source: str, headers: dict | None = None):
                 await session.initialize()
                 return await session.call_tool("clone", {"text": "Agent clip.", "voice_id": "jacob"})
 
-    return asyncio.run(run())
+    return run_in_own_loop(run())
 
 
 def refused(answer) -> bool:
