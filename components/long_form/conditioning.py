@@ -55,10 +55,9 @@ def store_shared_samples(
         sizes.append(len(reference.data_uri()))
     if not urls:
         return {}, None
-    largest = max(sizes)
     return urls, (
-        f"Voice sample{'s' if len(urls) > 1 else ''} stored once at ModelsLab (base64_to_url); each part's "
-        f"request carried a link instead of {largest / 1024:.0f} KB of audio."
+        f"Stored once at ModelsLab (base64_to_url): {len(urls)} voice sample(s); each part's request carried "
+        f"a link instead of {max(sizes) / 1024:.0f} KB of audio."
     )
 
 

@@ -14,8 +14,10 @@ def clip_notes(
     upload_note: str | None,
 ) -> tuple[str, ...]:
     """Sentences for the details panel: parts, voices, retries, anything still off (named)."""
-    how = f"up to {parallel} at a time on ModelsLab" if remote else "one after another on this server"
-    notes = [f"**Parts:** {len(jobs)}, made {how}; each one from the voice itself, never from the part before."]
+    if remote:
+        notes = [f"**Parts:** {len(jobs)}, made up to {parallel} at a time on ModelsLab; each one from the voice itself, never from the part before."]
+    else:
+        notes = [f"**Parts:** {len(jobs)}, made one after another on this server; each one from the voice itself, never from the part before."]
     voices = Counter(job.part.voice or "your voice" for job in jobs)
     if len(voices) > 1:
         notes.append("**Voices:** " + ", ".join(f"{name} ({count} parts)" for name, count in voices.items()))
@@ -29,7 +31,7 @@ def clip_notes(
     if waits:
         notes.append(f"ModelsLab's queue was full {waits} time(s) (HTTP 429): those parts waited and were sent again.")
     notes.extend(
-        f"⚠️ {jobs[i].label.capitalize()} {made[i].problem}. It is in the clip: listen to it, and press "
+        f"⚠️ {jobs[i].label.capitalize()}: it {made[i].problem}. It is in the clip: listen to it, and press "
         "Generate to try again if words are missing." for i in sorted(made) if made[i].problem
     )
     ids = [str(made[i].job_id) for i in sorted(made) if made[i].job_id]
@@ -39,9 +41,11 @@ def clip_notes(
 
 
 def part_failed(job: PartJob, error: Exception, kept: int) -> str:
-    reason = error.user_message if isinstance(error, VoiceCloneError) else "an unexpected error on the server"
-    saved = (
-        f" The {kept} part(s) made before it stopped are kept: download them on the page (under Downloads)."
-        if kept else ""
-    )
-    return f"The clip could not be finished: {job.label} failed. {reason}{saved}"
+    reason = error.user_message if isinstance(error, VoiceCloneError) else GENERIC_REASON
+    said = f"The clip could not be finished: {job.label} failed. {reason}"
+    if not kept:
+        return said
+    return f"{said} The {kept} part(s) made before it stopped are kept: download them on the page (under Downloads)."
+
+
+GENERIC_REASON = "Something went wrong on the server while making it."

@@ -113,7 +113,7 @@ class PartMaker:
             except JobFailedError as err:
                 if remade is not None or not err.job_id or not self._remake:
                     raise
-                remade = f"{job.label}: ModelsLab reported job {err.job_id} failed, so it was made again."
+                remade = f"{job.label.capitalize()}: ModelsLab reported job {err.job_id} failed, so it was made again."
                 continue
             made = self._check(job, result, waits, remade)
             if made.problem is None or remade is not None or not self._remake:
@@ -121,7 +121,7 @@ class PartMaker:
                     return replace(best, remade=remade, queue_waits=waits)
                 return made
             best = made
-            remade = f"{job.label} {made.problem}, so it was made again."
+            remade = f"{job.label.capitalize()} was made again: it {made.problem}."
             log.info("remaking %s: %s", job.label, made.problem)
 
     def _check(self, job: PartJob, result: CloneResult, waits: int, remade: str | None) -> MadePart:

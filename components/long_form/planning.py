@@ -53,11 +53,13 @@ def resolve_voices(
     voices: dict[str, Voice] = {}
     for name in plan.voices:
         if name == MAIN_VOICE:
-            if needs_voice and main.reference is None and not main.voice_id:
+            if needs_voice and main.reference is None and not main.voice_id and plan.is_script:
                 raise InputError(
-                    "Record or upload a voice sample (4–30 s of speech), or enter a ModelsLab voice id"
-                    + (": the lines without a name are spoken in it." if plan.is_script else ".")
+                    "Record or upload a voice sample (4–30 s of speech), or enter a ModelsLab voice id: "
+                    "the lines without a name are spoken in it."
                 )
+            if needs_voice and main.reference is None and not main.voice_id:
+                raise InputError("Record or upload a voice sample (4–30 s of speech), or enter a ModelsLab voice id.")
             voices[name] = main
         else:
             voices[name] = directory.resolve(name, api_key)

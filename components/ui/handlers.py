@@ -98,7 +98,7 @@ class PageHandlers:
         except PartFailedError as exc:
             if exc.made:
                 yield PartsKept(exc.made)  # the page offers them before showing the error
-            raise to_gr_error(exc) from None
+            raise to_gr_error(exc, locale) from None
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
             raise to_gr_error(exc, locale) from None
 

@@ -16,16 +16,19 @@ from components.audio.level import wav_bytes
 from components.long_form.planning import OFFLINE_FIRST_PART_CHARS, OFFLINE_PART_CHARS
 from components.script import LIMITS
 from components.settings import EMOTIONS, Settings
+from components.ui.i18n import LOCALES, catalogue
 
 PART_COUNT_JS = Path(__file__).with_name("part_count.js")
 
 
 def part_count_js(settings: Settings, names: tuple[str, ...] = ()) -> str:
-    """The counter's JS function `(text, backend, api_key) -> "1,234 / 10,000 characters · 3 parts"`.
+    """The counter's JS function `(text, backend, api_key) -> "1,234 / 10,000 characters · parts: 3"`,
+    in the page's language.
 
     Args:
         names: voice names a script may use that the page knows of (example voices, say).
     """
+    words = catalogue()
     config = {
         "maxChars": settings.max_text_chars,
         "maxParts": LIMITS.max_parts,
@@ -35,6 +38,14 @@ def part_count_js(settings: Settings, names: tuple[str, ...] = ()) -> str:
         "offline": {"part": OFFLINE_PART_CHARS, "first": OFFLINE_FIRST_PART_CHARS, "pack": True},
         "emotions": list(EMOTIONS),
         "names": list(names),
+        "templates": {
+            code: {
+                "chars": words.text("page.char_count", code, count="{count}", limit="{limit}"),
+                "parts": words.text("page.part_count", code, count="{count}", limit="{limit}", parts="{parts}"),
+                "limit": words.text("page.part_limit", code, limit="{limit}"),
+            }
+            for code, _ in LOCALES
+        },
     }
     return PART_COUNT_JS.read_text(encoding="utf-8").replace("__CONFIG__", json.dumps(config))
 

@@ -16,9 +16,12 @@
   if (name === "auto") name = (apiKey || "").trim() || CFG.serverKey ? "modelslab" : "local";
   const size = name === "modelslab" ? CFG.remote : CFG.offline;
   const parts = countParts(raw.trim(), size, CFG);
-  let said = `${chars.toLocaleString("en")} / ${CFG.maxChars.toLocaleString("en")} characters`;
-  if (parts > 0) said += ` · ${parts} part${parts === 1 ? "" : "s"}`;
-  if (parts > CFG.maxParts) said += ` (the limit is ${CFG.maxParts})`;
+  const lang = (typeof document !== "undefined" && document.documentElement.lang) || "en";
+  const words = CFG.templates[lang] || CFG.templates[lang.split("-")[0]] || CFG.templates.en;
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+  const numbers = { count: chars.toLocaleString("en"), limit: CFG.maxChars.toLocaleString("en"), parts };
+  let said = fill(parts > 0 ? words.parts : words.chars, numbers);
+  if (parts > CFG.maxParts) said += " " + fill(words.limit, { limit: CFG.maxParts });
   return said;
 
   function countParts(text, size, cfg) {

@@ -41,7 +41,7 @@ def test_the_first_part_plays_while_the_rest_are_made(studio, modelslab_app, emu
     studio.upload(sample)
     studio.type_text(long_text())
     counter = studio.page.locator("#char_count")
-    expect(counter).to_contain_text(re.compile(r"4,940 / 10,000 characters · 11 parts"))
+    expect(counter).to_contain_text(re.compile(r"4,940 / 10,000 characters · parts: 11"))
     studio.generate()
     expect(studio.details).to_contain_text(re.compile(r"Part [1-5] of 11 ready and playing"), timeout=30_000)
     wait_until_live_player_plays(studio)
@@ -123,7 +123,7 @@ def test_the_page_counts_parts_as_the_server_splits_them(studio):
     said = studio.page.evaluate(f"(cases) => {{ const count = {js}; return cases.map(([t, b]) => count(t, b, '')); }}", cases)
     mismatches = []
     for (text, backend), shown in zip(cases, said):
-        match = re.search(r"· (\d+) part", shown)
+        match = re.search(r"parts: (\d+)", shown)
         page = int(match.group(1)) if match else (0 if not text.strip() else -1)
         if page != server_count(text, backend, settings, names):
             mismatches.append((text[:80], backend, shown))

@@ -90,7 +90,7 @@ def test_a_lost_part_is_made_again(service, emulator):
     emulator.reset(mode="drop_part_once", eta_s=0.2, target_text="number 7 ")
     _, outcome = run(service(modelslab_chunk_chars=60), sentences_text(12))
     assert sum("number 7 " in p for p in emulator.prompts()) == 2
-    assert re.search(r"part \d+ of \d+ \(“[^”]*number 7 [^”]*”\): ModelsLab reported job \d+ failed, so it was made again", outcome.details)
+    assert re.search(r"Part \d+ of \d+ \(“[^”]*number 7 [^”]*”\): ModelsLab reported job \d+ failed, so it was made again", outcome.details)
     assert len(segments(outcome.result.audio_path)) == outcome.result.parts
 
 
@@ -112,14 +112,14 @@ def test_a_truncated_part_is_noticed_and_made_again(service, emulator):
     emulator.reset(mode="truncate_part_once", eta_s=0.2, speech_cps=12, target_text="number 5 ")
     _, outcome = run(service(modelslab_chunk_chars=60), sentences_text(8))
     assert sum("number 5 " in p for p in emulator.prompts()) == 2
-    assert re.search(r"came back [\d.]+ s long for \d+ letters .*words are probably missing, so it was made again", outcome.details)
+    assert re.search(r"Part \d+ of \d+ \(“[^”]*number 5 [^”]*”\) was made again: it came back [\d.]+ s long for \d+ letters .*words are probably missing\.", outcome.details)
     assert "⚠️" not in outcome.details
 
 
 def test_a_part_still_truncated_after_its_retry_is_named_in_the_details(service, emulator):
     emulator.reset(mode="truncate_part", eta_s=0.2, speech_cps=12, target_text="number 5 ")
     _, outcome = run(service(modelslab_chunk_chars=60), sentences_text(8))
-    assert re.search(r"⚠️ Part \d+ of \d+ \(“[^”]*number 5 [^”]*”\) came back .* words are probably missing", outcome.details)
+    assert re.search(r"⚠️ Part \d+ of \d+ \(“[^”]*number 5 [^”]*”\): it came back .* words are probably missing", outcome.details)
 
 
 def test_a_stored_sample_the_api_no_longer_has_is_sent_inline_and_stored_again_next_time(service, emulator):
