@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from components.audio.level import wav_bytes
+from components.library import EXAMPLE_VOICES
 from components.long_form.planning import OFFLINE_FIRST_PART_CHARS, OFFLINE_PART_CHARS
 from components.script import LIMITS
 from components.settings import EMOTIONS, Settings
@@ -21,13 +22,16 @@ from components.ui.i18n import LOCALES, catalogue
 PART_COUNT_JS = Path(__file__).with_name("part_count.js")
 
 
-def part_count_js(settings: Settings, names: tuple[str, ...] = ()) -> str:
-    """The counter's JS function `(text, backend, api_key) -> "1,234 / 10,000 characters · parts: 3"`,
-    in the page's language.
+def part_count_js(settings: Settings, names: tuple[str, ...] | None = None) -> str:
+    """The counter's JS function `(text, backend, api_key, saved voices) -> "1,234 / 10,000 characters ·
+    parts: 3"`, in the page's language.
 
     Args:
-        names: voice names a script may use that the page knows of (example voices, say).
+        names: voice names a script may use besides this browser's saved voices (default: the
+            example voices).
     """
+    if names is None:
+        names = tuple(voice.name for voice in EXAMPLE_VOICES)
     words = catalogue()
     config = {
         "maxChars": settings.max_text_chars,

@@ -126,9 +126,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         wire_library(demo, page, library, LibraryHandlers(settings, service, translator))
         language_set = wire_language_switch(demo, ui_language, translator.remember)
         for event in language_set:  # the counter in the page's language (and right for a shared link)
-            event.then(
-                None, [page.text, page.backend, page.api_key], page.char_count, js=long_text.part_count_js(settings)
-            )
+            event.then(None, counter_inputs(page), page.char_count, js=long_text.part_count_js(settings))
         history = HistoryEvents(translator, service.outputs.root, demo)
         wire_history(page, takes, history, generated, language_set, pending)
         demo.unload(translator.forget)
@@ -216,6 +214,11 @@ def output_panel() -> dict:
     )
 
 
+def counter_inputs(page: Page) -> list:
+    """What the part counter reads: the text, which backend it goes to, and the saved voices' names."""
+    return [page.text, page.backend, page.api_key, page.library.saved]
+
+
 def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: Settings):
     """Connect each event to its handler; only `/clone` is a public API endpoint.
 
@@ -227,8 +230,8 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
             api_visibility="private", queue=False, show_progress="hidden",
         )
     counter = long_text.part_count_js(settings)  # characters and parts, counted in the browser
-    for trigger in (page.text.change, page.backend.change, page.api_key.change):
-        trigger(None, [page.text, page.backend, page.api_key], page.char_count, js=counter, queue=False)
+    for trigger in (page.text.change, page.backend.change, page.api_key.change, page.library.saved.change):
+        trigger(None, counter_inputs(page), page.char_count, js=counter, queue=False)
     page.reference_audio.change(
         handlers.on_reference_change, page.reference_audio, page.reference_note,
         api_visibility="private", concurrency_limit=4, show_progress="minimal",

@@ -1,4 +1,4 @@
-(text, backend, apiKey) => {
+(text, backend, apiKey, saved) => {
   // Mirrors components/script (plan_text, split_parts, read_lines, split_pauses) to count a text's parts
   // in the browser, without a request per keystroke. tests/browser/test_part_count.py checks both agree.
   const CFG = __CONFIG__;
@@ -27,7 +27,9 @@
   function countParts(text, size, cfg) {
     if (!text) return 0;
     const lines = text.replace(/\r\n/g, "\n").replace(/\r/g, "\n").split("\n");
-    const known = new Set(cfg.names.map(nameKey));
+    const savedNames = saved && typeof saved === "object" && Array.isArray(saved.voices)
+      ? saved.voices.map((voice) => voice && typeof voice.name === "string" ? voice.name : "").filter(Boolean) : [];
+    const known = new Set([...cfg.names, ...savedNames].map(nameKey));
     const forms = lines.map(scriptForm);
     const isScript = forms.some((f) => f && known.has(nameKey(f.name)));
     const runs = [];

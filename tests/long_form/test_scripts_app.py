@@ -171,3 +171,25 @@ def _cues_of(service, path: str) -> list[tuple[float, float]]:
         start, end = block.split("\n")[1].split(" --> ")
         spans.append((seconds(start), seconds(end)))
     return spans
+
+
+@pytest.fixture(scope="module")
+def library_app(emulator_server):
+    """The app as built for a Space: script names answered by the voice library."""
+    with running_app(app_settings(emulator_server)) as (client, service):
+        yield client, service
+
+
+def test_a_script_names_the_example_voices_over_the_api(library_app, emulator):
+    client, service = library_app
+    emulator.reset(mode="processing", eta_s=0.2, speech_cps=12)
+    script = "Owen: Good evening, and welcome to the show.\nMia (happy): Thank you, it is lovely to be here!"
+    path, details = client.predict(text=script, backend="modelslab", api_name="/clone")
+    sent = {r.body["prompt"]: r.body for r in emulator.submissions()}
+    assert set(sent) == {"Good evening, and welcome to the show.", "Thank you, it is lovely to be here!"}
+    assert sent["Thank you, it is lovely to be here!"]["emotion"] == "happy"
+    samples = {body["init_audio"] for body in sent.values()}
+    assert len(samples) == 2 and all(s.startswith("data:audio/wav;base64,") for s in samples), "each its own voice"
+    assert "**Parts:** 2" in details and "Owen (1 parts), Mia (1 parts)" in details
+    with pytest.raises(AppError, match=r"no voice called Zed.*Voices you can name: .*Hugo.*Mia.*Nora.*Owen"):
+        client.predict(text="Owen: Hi.\nZed: Hello.", backend="modelslab", api_name="/clone")
