@@ -42,6 +42,8 @@ class CloneRequest:
     """The key to spend (a visitor's own, or the server's); never logged."""
     tier: str = "enterprise"
     temp_links: bool = False
+    reference_url: str = ""
+    """The reference already stored at ModelsLab (base64_to_url): sent instead of its data URI."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,12 @@ class CloneResult:
     """(step, seconds) in the order they happened."""
     notes: tuple[str, ...] = ()
     """Plain sentences about what the backend did (voice matching, tier, ...)."""
+    parts: int = 1
+    """How many parts the text was made in (long texts and scripts: components.long_form)."""
+    downloads: tuple[Path, ...] = ()
+    """Files offered for download besides the player's (the clip, its .srt subtitles)."""
+    cues: tuple = ()
+    """Each part's text and time span in the clip (components.stitch.Cue), for subtitles."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +71,10 @@ class PartialAudio:
     """One finished sentence, so a streaming player can start before the whole text is spoken."""
 
     audio_path: Path
-    """A WAV holding just this sentence."""
+    """A WAV holding just this sentence (or part)."""
     done_sentences: int
+    total_parts: int = 0
+    """With long texts: how many parts there are (done_sentences then counts parts), else 0."""
 
 
 class Backend(Protocol):
@@ -98,7 +108,7 @@ class ModelsLabBackend:
             prompt=request.text,
             language=request.language,
             emotion=request.emotion,
-            init_audio=request.reference.data_uri() if request.reference else None,
+            init_audio=request.reference_url or (request.reference.data_uri() if request.reference else None),
             voice_id="" if request.reference else request.voice_id,
             temp=request.temp_links,
         )

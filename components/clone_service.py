@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from pathlib import Path
 from components.audio.disclosure import tag_ai_generated
 from components.backends import (
     MODELSLAB,
-    OFFLINE,
     Backend,
     CloneRequest,
     CloneResult,
@@ -25,10 +25,14 @@ from components.backends import (
     no_progress,
 )
 from components.clip_match import ClipMatch, VoiceMatcher
+from components.details import render_details
 from components.errors import InputError, VoiceCloneError
 from components.key_budget import KeyBudget
 from components.library import VoiceLibrary, accent_note
-from components.output_files import OutputFiles
+from components.long_form import LongForm, PartFailedError, Voice, VoiceDirectory
+from components.long_form.library_voices import LibraryVoices
+from components.long_form.planning import plan_clip, resolve_voices
+from components.output_files import OutputFiles, other_format
 from components.rate_limit import RateLimiter
 from components.reference import PreparedReference, prepare
 from components.secrets import register_secret
@@ -84,6 +88,8 @@ class CloneService:
         key_budget: KeyBudget | None = None,
         matcher: VoiceMatcher | None = None,
         library: VoiceLibrary | None = None,
+        long_form: LongForm | None = None,
+        voices: VoiceDirectory | None = None,
     ):
         self.settings = settings
         self.library = library or VoiceLibrary(
@@ -97,6 +103,11 @@ class CloneService:
         self.rate_limiter = rate_limiter or RateLimiter(settings.rate_limit_per_minute)
         self.key_budget = key_budget or KeyBudget(settings.server_key_max_per_hour)
         self.matcher = matcher or VoiceMatcher()
+        self.long_form = long_form or LongForm(
+            outputs, max_parallel=settings.modelslab_max_parallel, deadline_s=settings.job_deadline_s
+        )
+        self.voices = voices
+        """Who a script's `Name:` lines may name; None: the voice library, with the visitor's saved voices."""
 
     def offline_engine_pending(self) -> bool:
         """True while the offline engine exists but has not finished loading."""
@@ -125,8 +136,10 @@ class CloneService:
         visitor: str = "anonymous",
         progress: Progress = no_progress,
         saved_voices: object = None,
+        live: bool = True,
     ) -> Iterator[PartialAudio | CloneOutcome]:
-        """Yield partial audio, then a CloneOutcome. `saved_voices`: the visitor's, from their browser (voice_to_send)."""
+        """Yield each part's audio in text order as soon as it is final (not with live=False), then a
+        CloneOutcome. `saved_voices`: the visitor's, from their browser (voice_to_send, script names)."""
         started = time.monotonic()
         text = (text or "").strip()
         if not text:
@@ -146,8 +159,9 @@ class CloneService:
         if name not in self.backends:
             raise InputError(f"The {name} backend is not available on this server. Choose another backend.")
 
-        voice = self.voice_to_send(
-            reference, voice_id, saved_voices, backend=name, key=key, language=language, progress=progress
+        chosen = self.backends[name]
+        plan, voice, voices = self._plan_and_voices(
+            text, language, emotion, chosen, key, reference, voice_id, saved_voices, progress
         )
         prepared_at = time.monotonic()
         # Counted only once the inputs are good: fixing a too-short recording must not use up the limit.
@@ -156,17 +170,35 @@ class CloneService:
             text=text, language=language, emotion=emotion, reference=voice.reference, voice_id=voice.voice_id,
             api_key=key, tier=tier, temp_links=bool(temp_links),
         )
-        chosen = self.backends[name]
-        stream = getattr(chosen, "stream", None)
-        with self.server_key_spend(name, key, parts=1):
-            items = stream(request, progress) if stream else iter([chosen.generate(request, progress)])
-            for item in items:
+        if voice.scored is not None and len(plan.parts) > 1:  # its voice match, made while the parts are
+            threading.Thread(target=self._embed_quietly, args=(voice.scored,), daemon=True).start()
+        with self.server_key_spend(name, key, parts=len(plan.parts)):
+            for item in disclosed(self.long_form.run(plan, voices, request, chosen, progress, live=live), chosen.name):
                 if isinstance(item, PartialAudio):
-                    tag_ai_generated(item.audio_path, disclosed_backend(chosen.name))
                     yield item
                     continue
-                tag_ai_generated(item.audio_path, disclosed_backend(item.backend))
                 yield self._outcome(item, voice, language, emotion, (started, prepared_at))
+
+    def _plan_and_voices(self, text, language, emotion, chosen, key, reference, voice_id, saved_voices, progress):
+        """The clip's plan (a script mistake is found before any sample is prepared), the request's
+        own voice, and every voice the plan names."""
+        name = "modelslab" if chosen.name == MODELSLAB else "local"
+        directory = self.voices or LibraryVoices(self.library, saved_voices, name)
+        plan = plan_clip(
+            text, language=language, emotion=emotion, backend_name=chosen.name, settings=self.settings,
+            directory=directory, api_key=key,
+        )
+        voice = self.voice_to_send(
+            reference, voice_id, saved_voices, backend=name, key=key, language=language, progress=progress
+        )
+        main = Voice("", voice.reference, voice.voice_id)
+        return plan, voice, resolve_voices(plan, main, directory, key, needs_voice=chosen.name == MODELSLAB)
+
+    def _embed_quietly(self, reference: PreparedReference) -> None:
+        try:
+            self.matcher.reference_embedding(reference)
+        except Exception:  # noqa: BLE001 - the score itself says so at the end if it cannot be made
+            log.debug("reference embedding ahead of the voice match failed", exc_info=True)
 
     def _outcome(self, item: CloneResult, voice: VoiceSent, language: str, emotion: str,
                  clock: tuple[float, float]) -> CloneOutcome:
@@ -187,7 +219,8 @@ class CloneService:
         """Count `parts` against SERVER_KEY_MAX_PER_HOUR when they go to ModelsLab on the server's key.
 
         A visitor's own key and the offline engine are not counted. Work ModelsLab never took a job
-        for (refused before submitting, or the submit failed) is given back: it cost nothing.
+        for (refused before submitting, or the submit failed) is given back: it cost nothing; of a
+        clip that failed at one part, the parts that were not made are given back.
         """
         if backend != "modelslab" or not key or key != self.settings.api_key:
             yield
@@ -196,9 +229,18 @@ class CloneService:
         try:
             yield
         except VoiceCloneError as exc:
-            if getattr(exc, "job_id", None) is None:
+            if isinstance(exc, PartFailedError):
+                self.key_budget.refund(parts - len(exc.made))
+            elif getattr(exc, "job_id", None) is None:
                 self.key_budget.refund(parts)
             raise
+
+    def other_format(self, result: CloneResult) -> Path | None:
+        """The finished clip in the other download format (WAV -> MP3), labelled AI-generated too."""
+        converted = other_format(result.audio_path)
+        if converted is not None:
+            tag_ai_generated(converted, disclosed_backend(result.backend))
+        return converted
 
     def voice_to_send(
         self, reference, voice_id: str, saved_voices: object, *, backend: str, key: str, language: str,
@@ -223,40 +265,19 @@ class CloneService:
             scored = None
         return VoiceSent(use.reference, use.voice_id, notes, scored)
 
+def disclosed(items: Iterator[PartialAudio | CloneResult], backend: str) -> Iterator[PartialAudio | CloneResult]:
+    """Every file a clip leaves is labelled AI-generated: each part as it plays, the clip, and the
+    parts kept for download when a part failed."""
+    try:
+        for item in items:
+            tag_ai_generated(item.audio_path, disclosed_backend(backend))
+            yield item
+    except PartFailedError as exc:
+        for path in exc.made:
+            tag_ai_generated(path, disclosed_backend(backend))
+        raise
+
+
 def disclosed_backend(name: str) -> str:
     """How a file's AI-generated disclosure names the backend that made it."""
     return "the ModelsLab voice-cloning API" if name == MODELSLAB else "the offline engine (voice matching)"
-
-
-def render_details(
-    result: CloneResult,
-    reference: PreparedReference | None,
-    language: str,
-    emotion: str,
-    timings: tuple[tuple[str, float], ...],
-    match_line: str = "",
-    voice_notes: tuple[str, ...] = (),
-) -> str:
-    """The details panel: backend, what was done to the reference, job id, timings (markdown)."""
-    where = "engine on this server" if result.backend == OFFLINE else "voice-cloning API"
-    lines = [f"**Backend:** {result.backend} ({where})"]
-    lines.append(f"**Language:** {language.title()} · **Emotion:** {emotion}")
-    if result.job_id:
-        lines.append(f"**Job id:** `{result.job_id}`")
-    lines.extend(voice_notes)
-    if reference is not None and not voice_notes:  # a library voice: its note says what was sent
-        lines.append(
-            f"**Reference:** {reference.source} → {reference.sample_rate / 1000:g} kHz mono WAV, "
-            f"{reference.duration_s:.1f} s of speech"
-        )
-        lines.extend(f"- {sentence}" for sentence in reference.report)
-    elif not voice_notes:
-        lines.append("**Reference:** none given")
-    lines.extend(result.notes)
-    if match_line:
-        lines.append(match_line)
-    lines.append("_AI-generated voice: the file says so too, in its metadata._")
-    shown = " · ".join(f"{step} {seconds:.2f} s" for step, seconds in timings if step != "total")
-    total = dict(timings).get("total")
-    lines.append(f"**Timings:** {shown}" + (f" · **total {total:.2f} s**" if total is not None else ""))
-    return "\n\n".join(lines)

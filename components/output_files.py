@@ -6,6 +6,7 @@ are removed on the next write, so a long-running Space does not fill its disk.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -13,6 +14,7 @@ import threading
 import time
 import uuid
 import wave
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -90,12 +92,74 @@ class WavAccumulator:
         return write_wav(self._outputs.new_path(".wav", self._name), np.concatenate(self._chunks), self._rate)
 
 
-def write_wav(path: Path, audio: np.ndarray, rate: int) -> Path:
-    """float32 [-1, 1] -> 16-bit mono WAV at `path`."""
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+def write_wav(path: Path, audio: np.ndarray | Iterable[np.ndarray], rate: int) -> Path:
+    """float32 [-1, 1] -> 16-bit mono WAV at `path`; `audio` may be a list of chunks written in turn
+    (a long clip is never copied into one more array just to be saved)."""
+    chunks = [audio] if isinstance(audio, np.ndarray) else audio
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
+        for chunk in chunks:
+            out.writeframes((np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
     return path
+
+class WavStream:
+    """A 16-bit mono WAV written chunk by chunk as a long clip is stitched, so the whole clip is never
+    held in memory; the header is completed on `close`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._out: wave.Wave_write | None = None
+
+    def write(self, samples: np.ndarray, rate: int) -> None:
+        if self._out is None:
+            self._out = wave.open(str(self.path), "wb")
+            self._out.setnchannels(1)
+            self._out.setsampwidth(2)
+            self._out.setframerate(rate)
+        self._out.writeframes((np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+
+    def close(self) -> Path:
+        if self._out is not None:
+            self._out.close()
+        return self.path
+
+
+MP3_BITRATE = "64k"
+"""Mono speech: 64 kbit/s is transparent enough and a tenth of the 16-bit WAV."""
+
+
+def other_format(clip: Path) -> Path | None:
+    """The clip in the other download format, beside it: a WAV clip gets an MP3, anything else a WAV.
+
+    The MP3 is encoded by pydub (which hands it to ffmpeg); other formats are decoded in-process.
+    None when that is not possible here (the page then offers the clip as it is).
+    """
+    try:
+        if clip.suffix.lower() == ".wav":
+            return _mp3_of(clip)
+        import soundfile
+
+        audio, rate = soundfile.read(str(clip), dtype="float32", always_2d=True)
+        return write_wav(clip.with_suffix(".wav"), audio.mean(axis=1), rate)
+    except Exception:  # noqa: BLE001 - a convenience copy; the clip itself is already delivered
+        logging.getLogger(__name__).exception("could not convert %s", clip.name)
+        return None
+
+
+def _mp3_of(wav: Path) -> Path | None:
+    import warnings
+
+    from components.audio.ffmpeg import find_ffmpeg
+
+    ffmpeg = find_ffmpeg()
+    if ffmpeg is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # pydub's "ffmpeg not on PATH": it is set below
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg
+    target = wav.with_suffix(".mp3")
+    AudioSegment.from_wav(str(wav)).export(str(target), format="mp3", bitrate=MP3_BITRATE)
+    return target

@@ -135,8 +135,13 @@ class Settings:
     """Cap on a reference file (checked before decoding, and Gradio's max_file_size)."""
     target_rate: int = 24000
     """Sample rate of the prepared reference sent to the API."""
-    max_text_chars: int = 2500
-    """Longest text accepted (the API's documented text_to_speech limit)."""
+    max_text_chars: int = 10000
+    """Longest text accepted; long texts are split into parts (components/script)."""
+    modelslab_chunk_chars: int = 500
+    """Longest part of a text sent to ModelsLab in one request (split at sentence/clause boundaries)."""
+    modelslab_max_parallel: int = 5
+    """Parts of one clip in flight at ModelsLab at once: the smallest plan's queue limit (5 queued
+    requests on "Pay as you go"; Standard 10, Unlimited Premium 15). Over it, the API answers 429."""
     rate_limit_per_minute: int = 10
     """Generations allowed per visitor per minute (0 disables the limit)."""
     trusted_proxies: tuple[str, ...] = ()
@@ -191,7 +196,9 @@ class Settings:
             max_download_mb=_env_float(env, "MODELSLAB_MAX_DOWNLOAD_MB", 50.0),
             max_upload_mb=_env_float(env, "MAX_UPLOAD_MB", 25.0),
             target_rate=int(_env_float(env, "REFERENCE_SAMPLE_RATE", 24000)),
-            max_text_chars=int(_env_float(env, "MAX_TEXT_CHARS", 2500)),
+            max_text_chars=int(_env_float(env, "MAX_TEXT_CHARS", 10000)),
+            modelslab_chunk_chars=max(50, int(_env_float(env, "MODELSLAB_CHUNK_CHARS", 500))),
+            modelslab_max_parallel=max(1, int(_env_float(env, "MODELSLAB_MAX_PARALLEL", 5))),
             rate_limit_per_minute=int(env.get("RATE_LIMIT_PER_MINUTE", "10").strip() or 10),
             trusted_proxies=parse_trusted_proxies(env.get("TRUSTED_PROXIES", "")),
             space_id=env.get("SPACE_ID", "").strip(),

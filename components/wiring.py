@@ -11,6 +11,8 @@ from components.backends import LocalBackend, ModelsLabBackend
 from components.clone_service import CloneService
 from components.library import VoiceLibrary
 from components.library.account import AccountVoices
+from components.long_form import LongForm
+from components.long_form.uploads import ReferenceUrls
 from components.modelslab.client import ModelsLabClient
 from components.modelslab.voices import ModelsLabVoices
 from components.offline.engine import LocalEngine
@@ -39,12 +41,17 @@ def build_service(settings: Settings, *, engine: LocalEngine | None = None) -> C
         "modelslab": ModelsLabBackend(client, outputs),
         "local": LocalBackend(engine or LocalEngine(), outputs),
     }
+    voices = ModelsLabVoices(client)
     library = VoiceLibrary(
-        account=AccountVoices(ModelsLabVoices(client)),
+        account=AccountVoices(voices),
         target_rate=settings.target_rate,
         max_upload_mb=settings.max_upload_mb,
     )
-    return CloneService(settings, backends, outputs, library=library)
+    long_form = LongForm(
+        outputs, max_parallel=settings.modelslab_max_parallel, deadline_s=settings.job_deadline_s,
+        reference_urls=ReferenceUrls(voices.base64_to_url),
+    )
+    return CloneService(settings, backends, outputs, library=library, long_form=long_form)
 
 
 def build_app(settings: Settings, *, engine: LocalEngine | None = None) -> tuple[gr.Blocks, CloneService]:

@@ -141,7 +141,7 @@ def test_voice_id_without_reference(app, emulator):
         ({"emotion": "ecstatic"}, "Unknown emotion"),
         ({"backend": "gpu"}, "Unknown backend"),
         ({"reference": None, "voice_id": ""}, "Record or upload a voice sample"),
-        ({"text": "x" * 2501}, "limit is 2500"),
+        ({"text": "x" * 10001}, "limit is 10000"),
     ],
 )
 def test_bad_input_gets_a_specific_message(app, emulator, speech, kwargs, fragment):

@@ -25,6 +25,8 @@ from components.errors import AudioInputError
 log = logging.getLogger(__name__)
 
 APP_NAME = "Voice Clone Studio"
+COPY_BLOCK = 1 << 20
+"""A WAV's audio is copied in blocks of this many bytes when it is tagged."""
 AI_GENERATED = "AI-generated voice"
 
 
@@ -66,13 +68,15 @@ def tag_ai_generated(path: str | Path, backend: str, *, made: datetime | None = 
 
 # --- WAV: RIFF LIST/INFO ------------------------------------------------------------------------
 
-def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """The top-level (id, payload) chunks of a RIFF WAVE file."""
+def _chunk_index(source, file_size: int) -> list[tuple[bytes, int, int]]:
+    """The top-level chunks of a RIFF WAVE file as (id, payload offset, payload length), read from
+    their headers only: a long clip's audio is never loaded to find them."""
     chunks, at = [], 12
-    while at + 8 <= len(data):
-        chunk_id, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
-        payload = data[at + 8 : at + 8 + size]
-        chunks.append((chunk_id, payload))
+    while at + 8 <= file_size:
+        source.seek(at)
+        header = source.read(8)
+        chunk_id, size = header[:4], struct.unpack("<I", header[4:8])[0]
+        chunks.append((chunk_id, at + 8, max(0, min(size, file_size - at - 8))))
         at += 8 + size + (size & 1)
     return chunks
 
@@ -92,35 +96,61 @@ def _chunk(chunk_id: bytes, payload: bytes) -> bytes:
 
 
 def _tag_wav(path: Path, ours: dict[bytes, str]) -> None:
-    """Rewrite the file with one LIST/INFO chunk (before `data`) holding the old fields and ours."""
-    data = path.read_bytes()
-    if data[:4] != b"RIFF":  # RF64/RIFX: too rare from our backends to rewrite by hand
-        log.warning("not tagged as AI-generated: %s is not a plain RIFF WAV", path.name)
-        return
-    chunks = _chunks(data)
-    kept: list[tuple[bytes, bytes]] = []
-    for chunk_id, payload in chunks:
-        if chunk_id == b"LIST" and payload[:4] == b"INFO":
-            kept += [(fid, value) for fid, value in _info_fields(payload) if fid not in ours]
-    kept += [(fid, text.encode("utf-8") + b"\0") for fid, text in ours.items()]
-    info = _chunk(b"LIST", b"INFO" + b"".join(_chunk(fid, value) for fid, value in kept))
-    body = b"WAVE"
-    for chunk_id, payload in chunks:
-        if chunk_id == b"LIST" and payload[:4] == b"INFO":
-            continue
-        if chunk_id == b"data":
-            body += info
+    """Rewrite the file with one LIST/INFO chunk (before `data`) holding the old fields and ours.
+
+    The audio itself is copied from file to file in blocks: tagging a 10-minute clip costs no more
+    memory than tagging a 2-second one.
+    """
+    with open(path, "rb") as source:
+        if source.read(4) != b"RIFF":  # RF64/RIFX: too rare from our backends to rewrite by hand
+            log.warning("not tagged as AI-generated: %s is not a plain RIFF WAV", path.name)
+            return
+        chunks = _chunk_index(source, path.stat().st_size)
+
+        def payload(offset: int, length: int) -> bytes:
+            source.seek(offset)
+            return source.read(length)
+
+        kept: list[tuple[bytes, bytes]] = []
+        infos = {offset for chunk_id, offset, length in chunks if chunk_id == b"LIST" and payload(offset, 4) == b"INFO"}
+        for chunk_id, offset, length in chunks:
+            if offset in infos:
+                kept += [(fid, value) for fid, value in _info_fields(payload(offset, length)) if fid not in ours]
+        kept += [(fid, text.encode("utf-8") + b"\0") for fid, text in ours.items()]
+        info = _chunk(b"LIST", b"INFO" + b"".join(_chunk(fid, value) for fid, value in kept))
+        pieces: list[bytes | tuple[int, int]] = [b"WAVE"]
+        """Bytes to write, or (offset, length) of the source to copy."""
+        for chunk_id, offset, length in chunks:
+            if offset in infos:
+                continue
+            if chunk_id != b"data":
+                pieces.append(_chunk(chunk_id, payload(offset, length)))
+                continue
+            pieces += [info, b"data" + struct.pack("<I", length), (offset, length), b"\0" * (length & 1)]
             info = b""
-        body += _chunk(chunk_id, payload)
-    _replace(path, b"RIFF" + struct.pack("<I", len(body + info)) + body + info)
+        pieces.append(info)
+        total = sum(piece[1] if isinstance(piece, tuple) else len(piece) for piece in pieces)
+        _replace(path, [b"RIFF" + struct.pack("<I", total), *pieces], source)
 
 
-def _replace(path: Path, content: bytes) -> None:
-    """Write `content` to `path` atomically: a player never reads a half-written file."""
+def _replace(path: Path, pieces: list[bytes | tuple[int, int]], source) -> None:
+    """Write the pieces (bytes, or ranges of `source`) to `path` atomically: a player never reads a
+    half-written file."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tagging-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            for piece in pieces:
+                if isinstance(piece, bytes):
+                    handle.write(piece)
+                    continue
+                source.seek(piece[0])
+                left = piece[1]
+                while left > 0:
+                    block = source.read(min(left, COPY_BLOCK))
+                    if not block:
+                        break
+                    handle.write(block)
+                    left -= len(block)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -149,7 +149,8 @@ class SubmitRequest:
     language: str = "english"
     emotion: str = "neutral"
     init_audio: str | None = field(default=None, repr=False)
-    """A data URI (base64) of the prepared reference; None when cloning a stored voice_id."""
+    """A data URI (base64) of the prepared reference, or a URL of it (from base64_to_url);
+    None when cloning a stored voice_id."""
     voice_id: str = ""
     temp: bool = False
     track_id: str = field(default_factory=lambda: str(uuid.uuid4()))
@@ -159,7 +160,7 @@ class SubmitRequest:
         body: dict = {"key": api_key, "prompt": self.prompt, "language": self.language}
         if self.init_audio:
             body["init_audio"] = self.init_audio
-            body["base64"] = True
+            body["base64"] = self.init_audio.startswith("data:")
         if self.voice_id:
             body["voice_id"] = self.voice_id
         if tier == "enterprise" or self.emotion != "neutral":

@@ -8,7 +8,9 @@ secret ever reaches the page or an API client.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -16,8 +18,10 @@ import gradio as gr
 from components.backends import PartialAudio
 from components.clone_service import CloneOutcome, CloneService
 from components.errors import InputError, VoiceCloneError
+from components.long_form import PartFailedError
 from components.settings import Settings
-from components.ui import library_texts, texts
+from components.stitch import player_subtitles
+from components.ui import library_texts, long_text, texts
 from components.ui.agents import stamped_visitor
 from components.ui.i18n import DEFAULT_LOCALE, Translator, catalogue
 from components.ui.voice_match_view import bar_update, coaching_markdown
@@ -50,6 +54,13 @@ def picked_voice(
     return reference, voice_id
 
 
+@dataclass(frozen=True, slots=True)
+class PartsKept:
+    """A clip failed at one part: these parts were made, and the page offers them for download."""
+
+    paths: tuple[Path, ...]
+
+
 def visitor_id(request: gr.Request | None, trust: ProxyTrust) -> str:
     """Who to rate-limit: the peer, or the visitor a trusted proxy names (components.visitors)."""
     if request is None or request.client is None:
@@ -72,7 +83,7 @@ class PageHandlers:
         self.proxy_trust = ProxyTrust.from_settings(settings)
         self.translator = translator or Translator()
 
-    def _run(self, inputs: dict, request: gr.Request | None, progress) -> Iterator:
+    def _run(self, inputs: dict, request: gr.Request | None, progress, *, live: bool = True) -> Iterator:
         """service.run() with progress wired to Gradio and every error translated to gr.Error."""
 
         locale = self.translator.locale(request)
@@ -81,7 +92,13 @@ class PageHandlers:
             progress(fraction, desc=self.translator.say(description, locale=locale))
 
         try:
-            yield from self.service.run(**inputs, visitor=visitor_id(request, self.proxy_trust), progress=report)
+            yield from self.service.run(
+                **inputs, visitor=visitor_id(request, self.proxy_trust), progress=report, live=live
+            )
+        except PartFailedError as exc:
+            if exc.made:
+                yield PartsKept(exc.made)  # the page offers them before showing the error
+            raise to_gr_error(exc, locale) from None
         except Exception as exc:  # noqa: BLE001 - translated, never shown raw
             raise to_gr_error(exc, locale) from None
 
@@ -105,7 +122,7 @@ class PageHandlers:
         """Speak a text in a cloned voice: the voice of a short recording (reference), or a ModelsLab voice id. By sending a recording, the caller confirms that the person speaking in it agreed to have their voice cloned. Every clip is labelled inside the file as an AI-generated voice.
 
         Args:
-            text: What the voice should say (plain text in the chosen language; this server's MAX_TEXT_CHARS limit applies and a longer text is refused with the limit).
+            text: What the voice should say, in the chosen language, up to this server's MAX_TEXT_CHARS (10,000 by default; a longer text is refused with the limit). A long text is made in parts and returned as one clip. Lines `Name: text` or `Name (happy): text` are spoken in the voice called Name (see /voices); [pause 1.5s] or <break time="800ms"/> inserts silence (at most 10 s each).
             reference: The voice to clone: a recording of one person speaking for 4-30 s (WAV, MP3, M4A, OGG, FLAC or WebM). Over MCP give a data URI (data:audio/wav;base64,...) or the URL of a file uploaded to this app (POST /gradio_api/upload, then <app URL>/gradio_api/file=<returned path>); links to other sites are refused. Leave empty to use voice_id.
             voice_id: A voice from /voices, used only when no reference is given: an example voice (example:owen, sent as the reference by this server) or a ModelsLab voice id (for example jacob).
             language: One of english, arabic, chinese, spanish, german, czech, dutch, french, hindi, hungarian, italian, japanese, korean, polish, russian, turkish (default english). The text must be written in that language's script.
@@ -124,7 +141,7 @@ class PageHandlers:
             text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
             backend=backend, api_key=api_key, tier=tier, temp_links=temp_links,
         )
-        for item in self._run(inputs, request, progress):
+        for item in self._run(inputs, request, progress, live=False):
             if isinstance(item, CloneOutcome):
                 return str(item.result.audio_path), item.details
         raise gr.Error(texts.GENERIC_FAILURE)
@@ -134,24 +151,45 @@ class PageHandlers:
         picked=None, saved_voices=None, consent=False,
         request: gr.Request = None, progress: gr.Progress = gr.Progress(),
     ):
-        """The page's Generate: like /clone, but offline sentences stream into the live player first.
-        The voice is the picked one (a saved, example or account voice), or the new recording once
-        the consent box is ticked."""
+        """The page's Generate: like /clone, but each part plays in the live player as soon as it is
+        final, and the downloads (WAV, MP3, subtitles) are offered (the MP3 once the clip shows). The
+        voice is the picked one (a saved, example or account voice), or the new recording once the
+        consent box is ticked."""
         reference, voice_id = picked_voice(picked, reference, voice_id, consent, self.translator.locale(request))
         inputs = dict(
             text=text, reference=reference, voice_id=voice_id, language=language, emotion=emotion,
             backend=backend, api_key=api_key, tier=tier, temp_links=temp_links, saved_voices=saved_voices,
         )
-        streamed = False
+        streamed, streamed_s = False, 0.0
         say = self.translator.say
         for item in self._run(inputs, request, progress):
             if isinstance(item, PartialAudio):
+                if not streamed:  # shown first: a value sent inside an update would not be streamed
+                    yield gr.update(visible=True), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 streamed = True
-                note = say(texts.streaming_note(item.done_sentences), request)
-                yield gr.update(value=str(item.audio_path), visible=True), gr.skip(), note, gr.skip()
+                note = say(long_text.streaming_note(item.done_sentences, item.total_parts), request)
+                # Plain values, so Gradio appends them to the live stream (an update would replace it).
+                for piece, pause, seconds in long_text.live_slices(item.audio_path, streamed_s):
+                    time.sleep(pause)
+                    streamed_s += seconds
+                    yield piece, gr.skip(), note, gr.skip(), gr.skip()
+            elif isinstance(item, PartsKept):
+                kept = gr.update(value=[str(path) for path in item.paths], visible=True)
+                yield gr.skip(), gr.skip(), say(long_text.failed_parts_note(len(item.paths)), request), gr.skip(), kept
             elif isinstance(item, CloneOutcome):
-                live = gr.skip() if streamed else gr.update(visible=False)
-                yield live, str(item.result.audio_path), say(item.details, request), bar_update(item.match)
+                yield from self._deliver(item, streamed, request)
+
+    def _deliver(self, outcome: CloneOutcome, streamed: bool, request):
+        """The finished clip with its subtitles, voice match and downloads, then the other format."""
+        result = outcome.result
+        live = gr.skip() if streamed else gr.update(visible=False)
+        audio = gr.update(value=str(result.audio_path), subtitles=player_subtitles(list(result.cues)) or None)
+        files = [str(path) for path in result.downloads or (result.audio_path,)]
+        details = self.translator.say(outcome.details, request)
+        yield live, audio, details, bar_update(outcome.match), gr.update(value=files, visible=True)
+        converted = self.service.other_format(result)
+        if converted is not None:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.update(value=[files[0], str(converted), *files[1:]])
 
     def on_reference_change(self, path: str | None, request: gr.Request = None) -> str:
         """Show what preparing the sample did (or what is wrong with it) right away."""

@@ -38,6 +38,7 @@ CSS = """
   input[type="text"], input[type="password"], input[role="combobox"], textarea, [role="option"] {
     min-height: 44px; }
   #details, #reference_report, #history { overflow-wrap: anywhere; }
+  #downloads a[href] { display: inline-flex; align-items: center; min-height: 44px; min-width: 44px; }
   div:has(> #emotion) { flex-wrap: wrap; }
   #language, #emotion { flex: 1 1 100% !important; }
   #title_row { flex-wrap: wrap; }

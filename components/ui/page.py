@@ -13,7 +13,7 @@ import gradio as gr
 from components.clone_service import CloneService
 from components.reference import MAX_SPEECH_S, MIN_SPEECH_S
 from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
-from components.ui import texts
+from components.ui import long_text, texts
 from components.ui.handlers import PageHandlers
 from components.ui.history import (
     HistoryEvents,
@@ -76,6 +76,7 @@ class Page:
     voice_match: gr.HTML
     sample_coaching: gr.Markdown
     library: LibraryPanel
+    downloads: gr.File
 
     @property
     def voice_picker(self) -> gr.Dropdown:
@@ -125,7 +126,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
         wire_library(demo, page, library, LibraryHandlers(settings, service, translator))
         language_set = wire_language_switch(demo, ui_language, translator.remember)
         for event in language_set:  # the counter in the page's language (and right for a shared link)
-            event.then(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars))
+            event.then(None, counter_inputs(page), page.char_count, js=long_text.part_count_js(settings))
         history = HistoryEvents(translator, service.outputs.root, demo)
         wire_history(page, takes, history, generated, language_set, pending)
         demo.unload(translator.forget)
@@ -163,7 +164,7 @@ def text_inputs(settings: Settings) -> dict:
         label="Text to speak", lines=4, max_length=settings.max_text_chars,
         placeholder="Type what the voice should say…", elem_id="text",
     )
-    char_count = gr.Markdown(f"0 / {settings.max_text_chars} characters", elem_id="char_count")
+    char_count = gr.Markdown(long_text.first_count(settings), elem_id="char_count")
     with gr.Row():
         language = ChoiceDropdown(
             choices=[(language_label(name), name) for name in LANGUAGES], value="english",
@@ -206,7 +207,16 @@ def output_panel() -> dict:
     )
     voice_match = gr.HTML(visible=False, elem_id="voice_match")
     details = gr.Markdown(texts.DETAILS_PLACEHOLDER, elem_id="details")
-    return dict(live_audio=live_audio, output_audio=output_audio, details=details, voice_match=voice_match)
+    downloads = long_text.downloads_box()
+    return dict(
+        live_audio=live_audio, output_audio=output_audio, details=details, voice_match=voice_match,
+        downloads=downloads,
+    )
+
+
+def counter_inputs(page: Page) -> list:
+    """What the part counter reads: the text, which backend it goes to, and the saved voices' names."""
+    return [page.text, page.backend, page.api_key, page.library.saved]
 
 
 def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: Settings):
@@ -219,7 +229,9 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
             handlers.on_engine_poll, None, [page.engine_status, page.engine_timer],
             api_visibility="private", queue=False, show_progress="hidden",
         )
-    page.text.change(None, page.text, page.char_count, js=texts.char_count_js(settings.max_text_chars), queue=False)
+    counter = long_text.part_count_js(settings)  # characters and parts, counted in the browser
+    for trigger in (page.text.change, page.backend.change, page.api_key.change, page.library.saved.change):
+        trigger(None, counter_inputs(page), page.char_count, js=counter, queue=False)
     page.reference_audio.change(
         handlers.on_reference_change, page.reference_audio, page.reference_note,
         api_visibility="private", concurrency_limit=4, show_progress="minimal",
@@ -235,7 +247,7 @@ def wire_events(demo: gr.Blocks, page: Page, handlers: PageHandlers, settings: S
     inputs = page.generate_inputs()
     only_usable_voices = generate_js(len(inputs), inputs.index(page.library.picker), inputs.index(page.library.saved))
     generated = page.generate.click(
-        handlers.on_generate, inputs, [page.live_audio, page.output_audio, page.details, page.voice_match],
+        handlers.on_generate, inputs, [page.live_audio, page.output_audio, page.details, page.voice_match, page.downloads],
         js=only_usable_voices,
         api_visibility="private", concurrency_limit=CLONE_CONCURRENCY, concurrency_id=CLONE_ID,
     )

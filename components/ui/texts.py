@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from components.settings import Settings
-from components.ui.i18n import LOCALES, catalogue
 
 TITLE = "# Voice Clone Studio\nRecord or upload a short voice sample, type a text, and hear it in that voice."
 GENERIC_FAILURE = (
@@ -49,17 +46,3 @@ def cannot_use(what: str, reason: str) -> str:
     """The sample box's refusal line: names the problem and what to do (the reason says it)."""
     return f"**Can't use this {what}:** {reason}"
 
-
-def streaming_note(done_sentences: int) -> str:
-    return f"Speaking… {done_sentences} sentence(s) ready; the live player has started."
-
-
-def char_count_js(limit: int) -> str:
-    """Browser code for the counter under the text box, in the page's current language."""
-    templates = {code: catalogue().text("page.char_count", code) for code, _ in LOCALES}
-    return (
-        "(text) => { const templates = " + json.dumps(templates, ensure_ascii=False) + ";"
-        " const lang = document.documentElement.lang || 'en';"
-        " const template = templates[lang] || templates[lang.split('-')[0]] || templates.en;"
-        " return template.replace('{count}', [...(text || '')].length).replace('{limit}', '%d'); }" % limit
-    )

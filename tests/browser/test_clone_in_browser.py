@@ -193,4 +193,4 @@ def test_character_counter_follows_pasted_text(studio, offline_app):
     studio.open(offline_app.url)
     studio.text.click()
     studio.page.keyboard.insert_text("Pasted: hello there.")
-    expect(studio.page.locator("#char_count")).to_contain_text("20 / 2500")
+    expect(studio.page.locator("#char_count")).to_contain_text("20 / 10,000 characters · parts: 1")

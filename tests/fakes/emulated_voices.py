@@ -78,7 +78,8 @@ class EmulatedVoices:
             return send(handler, 401, {"status": "error", "message": "Invalid Api Key"})
         if tier == "v1" and endpoint != "voice_upload":
             return send(handler, 404, {"status": "error", "message": "Not found"})
-        if self.emulator.scenario.mode == f"{endpoint}_error":
+        scenario = self.emulator.scenario
+        if scenario.mode == f"{endpoint}_error" or (endpoint == "base64_to_url" and scenario.refuse_uploads):
             return send(handler, 200, ERROR_BODIES[endpoint])
         answer = getattr(self, "_" + endpoint)(handler, body, tier)
         send(handler, 200, answer)

@@ -56,7 +56,15 @@ SCENARIOS = (
     "voice_upload_error",  # voice_upload answers its error body (tests/fakes/emulated_voices.py)
     "voice_list_error",  # voice_list answers its error body
     "base64_to_url_error",  # base64_to_url answers its error body
+    # Long texts (processing with eta otherwise); the part is the job whose prompt contains `target_text`:
+    "drop_part",  # that part's job fails on fetch every time (the API lost it)
+    "drop_part_once",  # ... only the first time it is sent
+    "truncate_part",  # that part's audio is much shorter than its text, every time
+    "truncate_part_once",  # ... only the first time it is sent
 )
+LONG_TEXT_MODES = ("drop_part", "drop_part_once", "truncate_part", "truncate_part_once")
+TRUNCATED_SHARE = 0.15
+"""A truncated part lasts this share of what its text needs."""
 
 
 @dataclass
@@ -72,6 +80,14 @@ class Scenario:
     """How long the slow_* modes keep the request waiting before answering."""
     status_code: int = 503
     """The HTTP status of submit_server_error and server_error_then_ok."""
+    speech_cps: float = 0.0
+    """When > 0, a result lasts (letters and digits of its prompt) / speech_cps seconds, like speech."""
+    target_text: str = ""
+    """The part the long-text modes act on: the job whose prompt contains this."""
+    queue_limit: int = 0
+    """When > 0, like an account's queue: a submit while this many jobs are unfinished gets a 429."""
+    refuse_uploads: bool = False
+    """base64_to_url answers its error body while the rest runs in `mode` (an account without it)."""
 
 
 @dataclass
@@ -89,6 +105,10 @@ class Job:
     """time.monotonic of every fetch of this job, for the polling-rate figures."""
     fetches: int = 0
     downloads: int = 0
+    seconds: float = 1.5
+    """How long its result lasts."""
+    lost: bool = False
+    """The API "lost" it (drop_part): every fetch says failed."""
 
 
 @dataclass
@@ -218,6 +238,13 @@ class ModelsLabEmulator:
     def submissions(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path.endswith("/text_to_audio")]
 
+    def prompts(self) -> list[str]:
+        """The prompt of every text_to_audio request, in the order they arrived."""
+        return [r.body.get("prompt") for r in self.submissions() if isinstance(r.body, dict)]
+
+    def upload_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.endswith("/base64_to_url")]
+
     def fetches(self) -> list[RecordedRequest]:
         return [r for r in self.requests if "/fetch/" in r.path]
 
@@ -307,6 +334,12 @@ class ModelsLabEmulator:
                 "status": "error", "message": "Rate limit exceeded",
                 "tips": "you are sending same request multiple times, spam filter is enabled, please wait for 30 seconds and try again",
             })
+        if self.scenario.queue_limit and self._unfinished() >= self.scenario.queue_limit:
+            return _send(
+                handler, 429,
+                {"status": "error", "message": f"Rate limit exceeded. Maximum {self.scenario.queue_limit} queued requests allowed.", "retry_after": 1},
+                headers={"Retry-After": str(self.scenario.retry_after_s)},
+            )
         job = self._new_job(record.body)
         if mode in (
             "success", "result_404_first", "result_html", "result_huge", "result_not_audio", "rate_limit",
@@ -336,8 +369,16 @@ class ModelsLabEmulator:
             if not body.get("voice_id"):
                 return 200, {"status": "error", "message": "init_audio or voice_id is required"}
             return None
+        if body.get("base64") is not True and isinstance(init_audio, str):
+            stored = self.voice_library._served_file(init_audio)  # a base64_to_url link it handed out
+            if stored is None:
+                return 200, {"status": "error", "message": "Unable to fetch audio from provided URL"}
+            return _check_seconds(audio_seconds(stored))
         if body.get("base64") is not True or not isinstance(init_audio, str):
             return 200, {"status": "error", "message": "Unable to fetch audio from provided URL"}
+        return self._check_data_uri(init_audio)
+
+    def _check_data_uri(self, init_audio: str):
         header, _, payload = init_audio.partition(",")
         if header not in ("data:audio/wav;base64", "data:audio/mpeg;base64"):
             return 200, {"status": "error", "message": "init_audio must be a WAV or MP3 data URI"}
@@ -345,14 +386,27 @@ class ModelsLabEmulator:
             audio = base64.b64decode(payload, validate=True)
         except ValueError:
             return 200, {"status": "error", "message": "init_audio is not valid base64"}
-        seconds = audio_seconds(audio) if header.endswith("wav;base64") else 10.0
-        if seconds is None or not 4.0 <= seconds <= 30.0:
-            return 200, {"status": "error", "message": "Audio must be between 4 and 30 seconds"}
-        return None
+        return _check_seconds(audio_seconds(audio) if header.endswith("wav;base64") else 10.0)
+
+    def _unfinished(self) -> int:
+        now = time.monotonic()
+        with self._lock:
+            return sum(1 for job in self.jobs.values() if job.ready_at > now and not job.lost)
 
     def _new_job(self, body: dict) -> Job:
         job_id = str(next(self._ids))
         job = Job(job_id, str(body.get("track_id")), time.monotonic() + self.scenario.eta_s, body)
+        scenario = self.scenario
+        prompt = str(body.get("prompt", ""))
+        if scenario.speech_cps > 0:
+            job.seconds = max(0.3, sum(c.isalnum() for c in prompt) / scenario.speech_cps)
+        else:
+            job.seconds = scenario.result_seconds
+        targeted = scenario.mode in LONG_TEXT_MODES and bool(scenario.target_text) and scenario.target_text in prompt
+        if targeted and (not scenario.mode.endswith("_once") or self._count("targeted") == 0):
+            job.lost = scenario.mode.startswith("drop")
+            if scenario.mode.startswith("truncate"):
+                job.seconds *= TRUNCATED_SHARE
         with self._lock:
             self.jobs[job_id] = job
         return job
@@ -403,6 +457,8 @@ class ModelsLabEmulator:
             return _send_raw(handler, 200, b'{"status": "success", "id": 1, "output": ["ht', "application/json")
         if mode == "failed_then_ok" and self._count("failed") < self.scenario.fail_times:
             return _send(handler, 200, {"status": "failed", "id": "", "message": "Failed, Try Again", "output": ""})
+        if job.lost:
+            return _send(handler, 200, {"status": "failed", "id": job_id, "message": "Processing failed: the job was lost"})
         if mode == "failed_terminal":
             return _send(handler, 200, {"status": "failed", "id": job_id, "message": "Processing failed: speaker audio unusable"})
         if mode == "never_finishes" or time.monotonic() < job.ready_at:
@@ -434,12 +490,19 @@ class ModelsLabEmulator:
         if mode == "result_slow" and self._count("slow") < self.scenario.fail_times:
             self._stall()
         frequency = 200 + (int(job_id) % 40) * 10
-        data = make_wav(self.scenario.result_seconds, frequency, comment=job_id)
+        data = make_wav(job.seconds, frequency, comment=job_id)
         if mode == "result_mp3":  # the API may answer with MP3 bytes behind any link
             data = wav_to_mp3(data)
         if job.delivered_at is None:
             job.delivered_at = time.monotonic()
         _send_raw(handler, 200, data, "audio/wav")
+
+
+def _check_seconds(seconds: float | None):
+    """The API's rule for a reference: 4-30 s; returns (code, body) on a problem."""
+    if seconds is None or not 4.0 <= seconds <= 30.0:
+        return 200, {"status": "error", "message": "Audio must be between 4 and 30 seconds"}
+    return None
 
 
 class _Abandoned(Exception):
