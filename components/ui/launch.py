@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 import gradio as gr
 from gradio import queueing
@@ -20,6 +22,7 @@ CLONE_ID = "clone"
 FIRST_ESTIMATE_S = {"modelslab": 30.0, "local": 5.0}
 """What one generation takes before the queue has timed any: ModelsLab's documented processing
 examples give eta 35-100 s, a short clip here takes a few seconds less; offline clips take 1-5 s."""
+_BUILDING = threading.Lock()  # one page built at a time while Gradio's app builder is set aside
 QUEUE_IDLE_POLL_S = 0.01  # how often Gradio's idle queue looks for new work (its default: 1 ms)
 
 CSS = """
@@ -111,6 +114,26 @@ def seed_queue_estimates(demo: gr.Blocks, seconds: float) -> None:
     for fn in demo.fns.values():
         if fn.concurrency_id == CLONE_ID and fn not in demo._queue.process_time_per_fn:
             demo._queue.process_time_per_fn[fn].add(seconds)
+
+
+@contextlib.contextmanager
+def web_app_built_at_launch():
+    """While the page is built, Gradio does not build its web app: launch() builds it anyway.
+
+    Gradio builds its whole FastAPI app (about 80 routes) when a Blocks is created, again when it is
+    closed, and once more in launch(), the only one that serves: 0.25 s of start-up on these 2 cores
+    for two apps nobody uses. Nothing reads `demo.app` before launch() here (mounting the page in
+    another FastAPI app would, through gr.mount_gradio_app, which builds its own).
+    """
+    from gradio.routes import App
+
+    original = App.__dict__["create_app"]
+    with _BUILDING:
+        App.create_app = staticmethod(lambda *args, **kwargs: None)
+        try:
+            yield
+        finally:
+            App.create_app = original
 
 
 def configure_queue(demo: gr.Blocks) -> gr.Blocks:

@@ -27,7 +27,7 @@ from components.ui.i18n import (
     localise,
     wire_language_switch,
 )
-from components.ui.launch import CLONE_CONCURRENCY, CLONE_ID
+from components.ui.launch import CLONE_CONCURRENCY, CLONE_ID, web_app_built_at_launch
 from components.ui.library_handlers import LibraryHandlers
 from components.ui.library_panel import (
     PRESS_GENERATE,
@@ -100,7 +100,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
     """Assemble the page and wire its events; `/clone` is the public API endpoint."""
     translator = Translator()
     handlers = PageHandlers(settings, service, translator)
-    with gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
+    with web_app_built_at_launch(), gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=False, elem_id="title_row"):
             gr.Markdown(texts.TITLE)
             ui_language = language_switch()
