@@ -38,6 +38,9 @@ VOICE = REPO.parent / "shared" / "voices" / "same-speaker" / "1688" / "1688-1422
 OTHER_VOICE = REPO.parent / "shared" / "voices" / "speakers" / "4830-25898-0000.flac"
 """The inline run's sample: one the app has never stored at the emulator (no cached link to refuse)."""
 SPEECH_CPS = 12.0
+RUNS = 3
+"""Runs with the sample stored once; the verdict is on their median (this shared VM moves one run by
+a second or more)."""
 WALL_MARGIN_S = 3.0
 FIRST_AUDIO_MARGIN_S = 2.0
 RSS_TARGET_MB = 500.0
@@ -71,17 +74,22 @@ def clone(base: str, text: str, workdir: Path, voice: Path) -> tuple[float, str]
 
 
 def api_runs(emulator: ModelsLabEmulator, base: str, text: str, eta: float, parallel: int, workdir: Path) -> Path:
-    """The text through /clone twice: sample stored once, then sent inline with each part."""
-    clip = None
-    runs = (("sample stored once (base64_to_url)", False, VOICE), ("sample inline in every part", True, OTHER_VOICE))
-    for label, refuse, voice in runs:
-        emulator.reset(mode="processing", eta_s=eta, speech_cps=SPEECH_CPS, refuse_uploads=refuse)
+    """The text through /clone: three times with the sample stored once (the first on a fresh server,
+    with whatever it loads on first use), then once with the sample sent inline with each part."""
+    clip, walls = None, []
+    runs = [("sample stored once (base64_to_url), run {n}", False, VOICE)] * RUNS
+    runs.append(("sample inline in every part", True, OTHER_VOICE))
+    for n, (label, refuse, voice) in enumerate(runs, start=1):
+        label = label.format(n=n)
+        emulator.reset(mode="processing", eta_s=eta, speech_cps=SPEECH_CPS, refuse_uploads=refuse, keep_voices=True)
         wall, audio = clone(base, text, workdir, voice)
         clip = clip or Path(audio)
         parts = len(set(emulator.prompts()))
         sent = [len(r.raw) for r in emulator.submissions()]
         uploads = [len(r.raw) for r in emulator.upload_requests() if not refuse]
         floor = math.ceil(parts / parallel) * eta
+        if not refuse:
+            walls.append(wall)
         print(f"\n  ModelsLab, {label}: {len(text):,} characters in {parts} parts, {parallel} at a time, eta {eta:g} s")
         print(f"    wall time                {wall:6.2f} s")
         print(f"    serial anchor            {parts * eta:6.2f} s   (parts x eta)")
@@ -89,8 +97,12 @@ def api_runs(emulator: ModelsLabEmulator, base: str, text: str, eta: float, para
         print(f"    over the floor           {wall - floor:+6.2f} s   target <= +{WALL_MARGIN_S:g} s: "
               f"{verdict(wall <= floor + WALL_MARGIN_S)}")
         print(f"    bytes per part request   median {statistics.median(sent):,.0f} B, max {max(sent):,} B"
-              + (f"; the sample uploaded once: {uploads[0]:,} B" if uploads else ""))
+              + (f"; the sample uploaded once: {uploads[0]:,} B" if uploads else
+                 "; the sample's link from run 1 reused" if not refuse else ""))
         print(f"    requests sent            {len(sent)} (every part once: {verdict(len(sent) == parts)})")
+    median = statistics.median(walls)
+    print(f"\n  Stored-once runs: wall {', '.join(f'{w:.2f}' for w in walls)} s; median {median:.2f} s, "
+          f"floor + {median - floor:.2f} s; target <= floor + {WALL_MARGIN_S:g} s: {verdict(median <= floor + WALL_MARGIN_S)}")
     return clip
 
 
@@ -109,6 +121,7 @@ def page_run(emulator: ModelsLabEmulator, base: str, text: str, eta: float) -> N
         page.locator("#reference_audio button[aria-label='Upload file']").click()
         page.locator("#reference_audio input[type=file]").set_input_files(str(VOICE))
         page.locator("#reference_report").get_by_text("s of speech").wait_for(timeout=60_000)
+        page.locator("#consent input[type=checkbox]").check()  # a new recording needs the speaker's consent
         page.locator("#text textarea").fill(text)
         counter = page.locator("#char_count").inner_text()
         clicked = time.monotonic()

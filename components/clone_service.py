@@ -170,7 +170,9 @@ class CloneService:
             text=text, language=language, emotion=emotion, reference=voice.reference, voice_id=voice.voice_id,
             api_key=key, tier=tier, temp_links=bool(temp_links),
         )
-        if voice.scored is not None and len(plan.parts) > 1:  # its voice match, made while the parts are
+        if voice.scored is not None and len(plan.parts) > 1 and chosen.name == MODELSLAB:
+            # The voice match's half that needs no clip, done while waiting for ModelsLab (offline the
+            # CPU is busy speaking: there it would only delay the first part).
             threading.Thread(target=self._embed_quietly, args=(voice.scored,), daemon=True).start()
         with self.server_key_spend(name, key, parts=len(plan.parts)):
             for item in disclosed(self.long_form.run(plan, voices, request, chosen, progress, live=live), chosen.name):

@@ -217,7 +217,9 @@ class ModelsLabEmulator:
         self._server.shutdown()
         self._server.server_close()
 
-    def reset(self, **scenario) -> None:
+    def reset(self, *, keep_voices: bool = False, **scenario) -> None:
+        """A new scenario with no requests or jobs; `keep_voices` keeps what base64_to_url and voice_upload
+        stored (as the real API does for 24 h), else those are forgotten too."""
         with self._lock:
             self._generation += 1
             self.scenario = Scenario(**scenario)
@@ -225,7 +227,8 @@ class ModelsLabEmulator:
             self.requests.clear()
             self.jobs.clear()
             self._counters.clear()
-        self.voice_library.reset()
+        if not keep_voices:
+            self.voice_library.reset()
 
     def _stall(self) -> None:
         """Keep a slow_* request waiting; if a reset came meanwhile (the test that sent it has ended),
