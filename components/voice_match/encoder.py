@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from components.blas_threads import use_one_blas_thread
 from components.errors import EngineUnavailableError
 from components.voice_match import features
 
@@ -151,6 +152,7 @@ class SpeakerEncoder:
             import onnxruntime as ort
         except ImportError as err:
             raise EngineUnavailableError(_UNAVAILABLE) from err
+        use_one_blas_thread()  # OpenBLAS's spinning workers would compete with this session's
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
