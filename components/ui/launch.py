@@ -14,6 +14,7 @@ from components.settings import Settings
 from components.ui.agents import StampMcpVisitor, mend_mcp_outputs
 from components.ui.history import CSS as HISTORY_CSS
 from components.ui.i18n import page_i18n
+from components.ui.session_links import RefuseSessionLinks
 from components.visitors import ProxyTrust
 
 CLONE_CONCURRENCY = 32  # network-bound jobs must not queue behind each other
@@ -92,7 +93,10 @@ def launch_options(settings: Settings) -> dict:
         # /clone (and the other public endpoints) as MCP tools at /gradio_api/mcp/ (MCP_SERVER=0: off).
         "mcp_server": settings.mcp_server,
         # Agents are named where their MCP request arrives, not at Gradio's loopback call (ui.agents).
-        "app_kwargs": {"middleware": [Middleware(StampMcpVisitor, trust=ProxyTrust.from_settings(settings))]},
+        # Gradio's own session-saving deep-link route is off (ui.session_links): it would store the key.
+        "app_kwargs": {"middleware": [
+            Middleware(StampMcpVisitor, trust=ProxyTrust.from_settings(settings)), Middleware(RefuseSessionLinks),
+        ]},
         # The page's words in every language it speaks; `localise` fills it as the page is built.
         "i18n": page_i18n(),
         "head": RTL_HEAD,

@@ -221,6 +221,13 @@ def test_a_shared_link_opens_the_take_and_its_settings_in_another_browser(studio
     expect(link_box).to_have_value(re.compile(r"\?deep_link=[\w-]+$"), timeout=30_000)
     link = link_box.input_value()
     assert link.startswith(offline_app.url)
+    # Gradio's own "save this session" route (it would store the key typed above) is closed, and
+    # the page shows no button of Gradio's for it (ui.session_links).
+    gradio_link = page.evaluate(
+        "() => fetch('gradio_api/deep_link?session_hash=' + window.__gradio_session_hash__).then(r => r.status)"
+    )
+    assert gradio_link == 404
+    assert page.locator("[id^='gradio-share-link-button']").count() == 0
 
     recipient = browser.new_context(locale="en-US")
     try:
