@@ -4,7 +4,8 @@
 Exposes `build_demo(settings, service) -> gr.Blocks` and `launch_options(settings)`. Modules: `page`
 (which components, where), `handlers` (what each event does), `widgets` (component subclasses), `agents`
 (who an MCP agent is; tool outputs an agent can read), `launch` (queue and launch settings),
-`session_links` (Gradio's own session-saving deep-link route, closed: it would store the key).
+`session_links` (Gradio's own session-saving deep-link route, closed: it would store the key),
+`api_words` (the API description in English while the page is translated).
 
 May import: the service layer (`clone_service`, `backends`), `reference` (its limits), `visitors` (who a
 request is from), `settings`, `errors`.

@@ -14,6 +14,7 @@ from components.clone_service import CloneService
 from components.reference import MAX_SPEECH_S, MIN_SPEECH_S
 from components.settings import EMOTIONS, LANGUAGES, Settings, language_label
 from components.ui import long_text, texts
+from components.ui.api_words import StudioBlocks
 from components.ui.handlers import PageHandlers
 from components.ui.history import (
     HistoryEvents,
@@ -100,7 +101,7 @@ def build_demo(settings: Settings, service: CloneService) -> gr.Blocks:
     """Assemble the page and wire its events; `/clone` is the public API endpoint."""
     translator = Translator()
     handlers = PageHandlers(settings, service, translator)
-    with web_app_built_at_launch(), gr.Blocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
+    with web_app_built_at_launch(), StudioBlocks(title="Voice Clone Studio", delete_cache=(3600, 3600)) as demo:
         with gr.Row(equal_height=False, elem_id="title_row"):
             gr.Markdown(texts.TITLE)
             ui_language = language_switch()
