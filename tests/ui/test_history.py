@@ -206,3 +206,24 @@ def test_a_take_names_the_voice_generate_used(roots, monkeypatch):
     assert (by_id["voice_kind"], by_id["voice_name"]) == ("id", "jacob")
     junk = events._take_inputs({"text": ["x"], "picked": 5, "reference": {"path": "/etc/passwd"}}, "", None)
     assert (junk["voice_kind"], junk["text"], junk["reference"], junk["language"]) == ("builtin", "", "", "english")
+
+
+def test_use_again_puts_back_only_the_voice_the_take_used(roots):
+    from components.ui.history.events import restored_voice
+    from components.ui.library_texts import NEW
+
+    outputs, uploads = roots
+    sample = uploads / "f00d" / "me.wav"
+    sample.parent.mkdir(parents=True)
+    sample.write_bytes(b"RIFF")
+    base = dict(id=ID, clip=str(outputs / FOLDER / "a.wav"), text="Hi", language="english", emotion="sad")
+    # A voice id or the built-in voice: a sample left in the box would win over it, so it goes.
+    assert restored_voice(Take(**base, voice_kind="id", voice_id="jacob")) == {"voice_picker": NEW, "reference_audio": None}
+    assert restored_voice(Take(**base, voice_kind="builtin")) == {"voice_picker": NEW, "reference_audio": None}
+    assert restored_voice(Take(**base, voice_kind="sample", reference=str(sample))) == {
+        "voice_picker": NEW, "reference_audio": str(sample)}
+    # A sample gone from the server: the box keeps what it has (on_use warns).
+    assert restored_voice(Take(**base, voice_kind="sample", reference=str(sample.with_name("gone.wav")))) == {
+        "voice_picker": NEW}
+    # A picked voice wins over any sample on its own: the box is left alone.
+    assert restored_voice(Take(**base, voice_kind="picker", picked="example:nora")) == {"voice_picker": "example:nora"}

@@ -147,10 +147,9 @@ class HistoryEvents:
             "share_link": gr.update(visible=False, value=""), "live_audio": gr.update(visible=False),
             "voice_match": match_bar(take.match),
         }
-        if take.voice_kind == "sample" and still_there(take.reference):
-            values["reference_audio"] = take.reference  # else the sample now in the box stays
-        if take.voice_kind == "picker" and take.picked:
-            values["voice_picker"] = take.picked
+        values.update(restored_voice(take))
+        if take.voice_kind == "sample" and not still_there(take.reference):
+            gr.Warning(self.translator.text("history.sample_gone", request))
         gr.Info(self.translator.text("history.restored", request))
         return {self.targets[name]: value for name, value in values.items() if name in self.targets}
 
@@ -165,6 +164,22 @@ class HistoryEvents:
         bar = match_bar(take.match)
         link = write_deep_link(self.demo.config["components"], take, self.uploads_root, shown={"voice_match": bar})
         return f"?deep_link={link}", gr.update(visible=True, value="")
+
+
+def restored_voice(take: Take) -> dict:
+    """The voice inputs as the take had them. Generate lets a picked voice win over a sample, and a
+    sample over a voice id, so anything left on the page from later would make the next clip in
+    another voice: a take made from a voice id (or the built-in voice) empties the sample box and
+    puts the picker back to a new recording; a sample take puts its sample back."""
+    if take.voice_kind == "picker" and take.picked:
+        return {"voice_picker": take.picked}
+    values: dict = {"voice_picker": NEW_VOICE}
+    if take.voice_kind != "sample":
+        values["reference_audio"] = None
+    elif still_there(take.reference):
+        values["reference_audio"] = take.reference
+    # else the sample is gone from the server: what is in the box stays, and the visitor is told
+    return values
 
 
 def match_bar(percent: int | None):
