@@ -57,7 +57,9 @@ def test_view_api_names_every_parameter_and_return_in_english(app):
     assert not re.search(r"\bvalue_\d+|\] key:", printed), printed
 
 
-@pytest.mark.parametrize("path", ["/gradio_api/info", "/gradio_api/info?all_endpoints=true", "/gradio_api/mcp/schema"])
+@pytest.mark.parametrize(
+    "path", ["/gradio_api/info", "/gradio_api/info?all_endpoints=true", "/gradio_api/openapi.json", "/gradio_api/mcp/schema"]
+)
 def test_no_translation_object_reaches_an_api_caller(app, path):
     client, _ = app
     answer = requests.get(client.src.rstrip("/") + path, timeout=10)
