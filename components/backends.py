@@ -64,6 +64,9 @@ class CloneResult:
     """Files offered for download besides the player's (the clip, its .srt subtitles)."""
     cues: tuple = ()
     """Each part's text and time span in the clip (components.stitch.Cue), for subtitles."""
+    voice_audio: tuple = ()
+    """A multi-voice script's audio per voice (components.long_form.VoiceExcerpt), each scored on its
+    own against its own sample; empty when one voice speaks the whole clip (the clip itself is scored)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,10 @@ saying why there is no score.
 
 Why the reference embedding is cached by the input's sha256: the same sample is used for many
 clips (and by many visitors), and embedding it is most of the cost of a score.
+
+A multi-voice script is scored voice by voice (`score_voices`): each voice's own parts against its
+own sample, the main voice first (its line keeps the single clip's form, `Voice match: NN% — ...`),
+then `Voice match (Name): NN% — ...` for each other voice.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,13 +61,28 @@ class ClipMatch:
     line: str
 
 
-def details_line(match: VoiceMatch) -> str:
-    """`Voice match: NN% — <band>, an estimate from a speaker encoder` (plus how to read it)."""
+@dataclass(frozen=True, slots=True)
+class VoiceExcerpt:
+    """Up to CLIP_EXCERPT_S of one voice's own parts in a multi-voice script (components.long_form)."""
+
+    voice: str
+    """The name the script uses for it; '' for the main voice (the request's own sample)."""
+    samples: np.ndarray = field(repr=False)
+    rate: int
+
+
+def details_line(match: VoiceMatch, voice: str = "") -> str:
+    """`Voice match: NN% — <band>, an estimate from a speaker encoder` (plus how to read it);
+    `Voice match (Name): ...` for a script's other voice called Name."""
     return (
-        f"Voice match: {match.percent}% — {BAND_MEANINGS[match.band]}, an estimate from a speaker "
+        f"{_label(voice)}: {match.percent}% — {BAND_MEANINGS[match.band]}, an estimate from a speaker "
         f"encoder (different people usually score below {round(100 * match.different_below)}%, "
         f"the same person {round(100 * match.same_from)}% or more)"
     )
+
+
+def _label(voice: str) -> str:
+    return f"Voice match ({voice})" if voice else "Voice match"
 
 
 class VoiceMatcher:
@@ -108,20 +128,42 @@ class VoiceMatcher:
 
     def score(self, clip_path: str | Path, reference: PreparedReference | None) -> ClipMatch:
         """How alike the clip's voice is to the reference's; never raises."""
+        return self._score(lambda: read_excerpt(Path(clip_path), CLIP_EXCERPT_S), reference)
+
+    def score_voices(
+        self, excerpts: tuple[VoiceExcerpt, ...], references: Mapping[str, PreparedReference | None]
+    ) -> tuple[ClipMatch, ...]:
+        """Each voice of a script on its own parts against its own sample (`references[voice]`);
+        never raises. The main voice ('') comes first, in the single clip's form; if it speaks no
+        line, the first voice that does takes that line, and says whose lines it scored."""
+        ordered = sorted(excerpts, key=lambda excerpt: excerpt.voice != "")
+        matches = []
+        for index, excerpt in enumerate(ordered):
+            excerpt_s = excerpt.samples[: int(CLIP_EXCERPT_S * excerpt.rate)], excerpt.rate
+            scored = self._score(lambda: excerpt_s, references.get(excerpt.voice), excerpt.voice if index else "")
+            if not index and excerpt.voice:
+                whose = f" — on {excerpt.voice}'s lines (your own voice speaks none)."
+                scored = ClipMatch(scored.match, scored.line + whose)
+            matches.append(scored)
+        return tuple(matches)
+
+    def _score(
+        self, audio: Callable[[], tuple[np.ndarray, int]], reference: PreparedReference | None, voice: str = ""
+    ) -> ClipMatch:
         if reference is None:
-            return ClipMatch(None, NO_SAMPLE_LINE)
+            return ClipMatch(None, _named(NO_SAMPLE_LINE, voice))
         try:
-            samples, rate = read_excerpt(Path(clip_path), CLIP_EXCERPT_S)
+            samples, rate = audio()
             clip = self.encoder.embed(samples, rate)
             match = VoiceMatch.from_cosine(float(clip @ self.reference_embedding(reference)))
         except AudioTooShortError:
-            return ClipMatch(None, TOO_SHORT_LINE)
+            return ClipMatch(None, _named(TOO_SHORT_LINE, voice))
         except EngineUnavailableError:
-            return ClipMatch(None, UNSCORED_LINE)
+            return ClipMatch(None, _named(UNSCORED_LINE, voice))
         except Exception:  # noqa: BLE001 - a score must never cost the visitor their clip
             log.exception("voice match failed for a clip")
-            return ClipMatch(None, UNSCORED_LINE)
-        return ClipMatch(match, details_line(match))
+            return ClipMatch(None, _named(UNSCORED_LINE, voice))
+        return ClipMatch(match, details_line(match, voice))
 
     def coach_file(self, path: str | Path) -> Coaching | None:
         """Coaching for a sample as recorded (before levelling); None when it cannot be decoded
@@ -137,6 +179,11 @@ class VoiceMatcher:
         except Exception:  # noqa: BLE001 - coaching is advice; its failure must not block a sample
             log.exception("sample coaching failed")
             return None
+
+
+def _named(line: str, voice: str) -> str:
+    """A 'not measured' line, named for a script's other voice."""
+    return line.replace("Voice match", _label(voice), 1)
 
 
 def read_excerpt(path: Path, seconds: float) -> tuple[np.ndarray, int]:

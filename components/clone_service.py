@@ -170,16 +170,17 @@ class CloneService:
             text=text, language=language, emotion=emotion, reference=voice.reference, voice_id=voice.voice_id,
             api_key=key, tier=tier, temp_links=bool(temp_links),
         )
-        if voice.scored is not None and len(plan.parts) > 1 and chosen.name == MODELSLAB:
+        ahead = [v.match_reference for v in voices.values() if v.match_reference is not None]
+        if ahead and len(plan.parts) > 1 and chosen.name == MODELSLAB:
             # The voice match's half that needs no clip, done while waiting for ModelsLab (offline the
             # CPU is busy speaking: there it would only delay the first part).
-            threading.Thread(target=self._embed_quietly, args=(voice.scored,), daemon=True).start()
+            threading.Thread(target=self._embed_quietly, args=(ahead,), daemon=True).start()
         with self.server_key_spend(name, key, parts=len(plan.parts)):
             for item in disclosed(self.long_form.run(plan, voices, request, chosen, progress, live=live), chosen.name):
                 if isinstance(item, PartialAudio):
                     yield item
                     continue
-                yield self._outcome(item, voice, language, emotion, (started, prepared_at))
+                yield self._outcome(item, voice, voices, language, emotion, (started, prepared_at))
 
     def _plan_and_voices(self, text, language, emotion, chosen, key, reference, voice_id, saved_voices, progress):
         """The clip's plan (a script mistake is found before any sample is prepared), the request's
@@ -193,27 +194,36 @@ class CloneService:
         voice = self.voice_to_send(
             reference, voice_id, saved_voices, backend=name, key=key, language=language, progress=progress
         )
-        main = Voice("", voice.reference, voice.voice_id)
+        main = Voice("", voice.reference, voice.voice_id, voice.scored)
         return plan, voice, resolve_voices(plan, main, directory, key, needs_voice=chosen.name == MODELSLAB)
 
-    def _embed_quietly(self, reference: PreparedReference) -> None:
+    def _embed_quietly(self, references: list[PreparedReference]) -> None:
         try:
-            self.matcher.reference_embedding(reference)
+            for reference in references:
+                self.matcher.reference_embedding(reference)
         except Exception:  # noqa: BLE001 - the score itself says so at the end if it cannot be made
             log.debug("reference embedding ahead of the voice match failed", exc_info=True)
 
-    def _outcome(self, item: CloneResult, voice: VoiceSent, language: str, emotion: str,
-                 clock: tuple[float, float]) -> CloneOutcome:
-        """Score the finished clip's voice against its reference and write the details."""
+    def _outcome(self, item: CloneResult, voice: VoiceSent, voices: Mapping[str, Voice], language: str,
+                 emotion: str, clock: tuple[float, float]) -> CloneOutcome:
+        """Score the finished clip's voice against its reference (a script's voices each on their own
+        parts against their own sample) and write the details."""
         started, prepared_at = clock
         scored_at = time.monotonic()
-        match = self.matcher.score(item.audio_path, voice.scored)
+        if item.voice_audio:
+            matches = self.matcher.score_voices(
+                item.voice_audio, {name: v.match_reference for name, v in voices.items()}
+            )
+        else:
+            matches = (self.matcher.score(item.audio_path, voice.scored),)
+        match = matches[0]
         timings = (
             ("prepare", prepared_at - started), *item.timings,
             ("voice match", time.monotonic() - scored_at), ("total", time.monotonic() - started),
         )  # fmt: skip
         log.info("clone done: backend=%s job=%s total=%.2fs", item.backend, item.job_id, timings[-1][1])
-        details = render_details(item, voice.reference, language, emotion, timings, match.line, voice.notes)
+        lines = "\n\n".join(m.line for m in matches)
+        details = render_details(item, voice.reference, language, emotion, timings, lines, voice.notes)
         return CloneOutcome(item, voice.reference, details, match)
 
     @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from components.errors import ApiError
+from components.errors import ApiError, VoiceCloneError
 from components.library import EXAMPLE_VOICES, Library, VoiceLibrary
 from components.long_form.voices import Voice
 from components.script.lines import name_key
@@ -36,4 +36,10 @@ class LibraryVoices:
     def resolve(self, name: str, api_key: str) -> Voice:
         choice = self.library.resolve(name, self.saved_voices, api_key)
         use = choice.for_backend(self.backend, api_key)
-        return Voice(name, use.reference, use.voice_id)
+        if use.reference is not None:
+            return Voice(name, use.reference, use.voice_id)
+        try:  # sent by its voice id: still scored against its own sample, if it has one (best-effort)
+            scored = choice.reference()
+        except VoiceCloneError:
+            scored = None
+        return Voice(name, None, use.voice_id, scored)

@@ -29,6 +29,7 @@ from components.long_form.outcome import PartFailedError
 from components.long_form.parts import QUEUE_FULL_WAITS_S, MadePart, PartJob, PartMaker
 from components.long_form.pool import OrderedGate, Waiting, one_by_one, side_by_side
 from components.long_form.uploads import ReferenceUrls
+from components.long_form.voice_audio import VoiceAudio
 from components.long_form.voices import Voice
 from components.output_files import OutputFiles, WavStream, clip_file_name
 from components.script import LIMITS, Limits, Plan
@@ -96,8 +97,11 @@ class LongForm:
             side_by_side(jobs, maker.make, self.max_parallel, stop) if remote else one_by_one(jobs, maker.make, stop)
         )
         clip = WavStream(self.outputs.new_path(".wav", clip_file_name(base.text, base.language, base.emotion)))
+        by_voice = VoiceAudio() if len({part.voice for part in plan.parts}) > 1 else None
         try:
-            made, stitcher, first_at = yield from self._stitch(plan, jobs, finished, stop, progress, started, live, clip)
+            made, stitcher, first_at = yield from self._stitch(
+                plan, jobs, finished, stop, progress, started, live, clip, by_voice
+            )
         except BaseException:
             clip.close().unlink(missing_ok=True)  # half a clip helps nobody; the parts made are kept
             raise
@@ -111,6 +115,7 @@ class LongForm:
                      ("files", time.monotonic() - stitched)),
             notes=clip_notes(jobs, made, base, remote, self.max_parallel, upload_note),
             parts=len(jobs), downloads=(wav, srt), cues=tuple(cues),
+            voice_audio=by_voice.excerpts() if by_voice else (),
         )
 
     def _single(self, job: PartJob, backend: Backend, progress: Progress, remote: bool):
@@ -139,9 +144,11 @@ class LongForm:
         result = made.result
         yield replace(result, downloads=(made.path, srt), cues=cues, notes=(*result.notes, *extra))
 
-    def _stitch(self, plan, jobs, finished, stop, progress, started, live, clip: WavStream):
-        """Consume finished parts, stitch them in text order into `clip` (and the live player);
-        raise PartFailedError on failure."""
+    def _stitch(
+        self, plan, jobs, finished, stop, progress, started, live, clip: WavStream, by_voice: VoiceAudio | None
+    ):
+        """Consume finished parts, stitch them in text order into `clip` (and the live player), each
+        voice's parts also into `by_voice` (for its own voice match); raise PartFailedError on failure."""
         stitcher = Stitcher(plan.lead_in_s)
         made: dict[int, MadePart] = {}
         failure: tuple[PartJob, Exception] | None = None
@@ -158,6 +165,9 @@ class LongForm:
             while failure is None and next_index in made:
                 chunk = self._add(stitcher, jobs[next_index], made[next_index])
                 clip.write(chunk, stitcher.rate)
+                if by_voice is not None:
+                    part = made[next_index].prepared
+                    by_voice.add(jobs[next_index].part.voice, part.samples, part.rate)
                 made[next_index] = replace(made[next_index], prepared=None)  # in the clip now: free its samples
                 first_at = first_at if next_index else time.monotonic()
                 next_index += 1

@@ -22,6 +22,14 @@ class Voice:
     """'' for the main voice (the request's sample or voice id), else the name a script uses."""
     reference: PreparedReference | None = None
     voice_id: str = ""
+    scored: PreparedReference | None = None
+    """The sample its voice match compares with when it is not `reference` (a saved voice sent to
+    ModelsLab as its voice id is still scored against its own sample)."""
+
+    @property
+    def match_reference(self) -> PreparedReference | None:
+        """What this voice's parts are scored against."""
+        return self.scored or self.reference
 
 
 class VoiceDirectory(Protocol):

@@ -88,6 +88,9 @@ class Scenario:
     """When > 0, like an account's queue: a submit while this many jobs are unfinished gets a 429."""
     refuse_uploads: bool = False
     """base64_to_url answers its error body while the rest runs in `mode` (an account without it)."""
+    echo_voice: bool = False
+    """Each result is the job's own voice sample (init_audio, cut or looped to the result's length)
+    instead of a tone: a perfect cloner, so a script's voices can be told apart by their voice match."""
 
 
 @dataclass
@@ -136,7 +139,11 @@ def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(samples)
-    data = buffer.getvalue()
+    return tag_wav(buffer.getvalue(), comment)
+
+
+def tag_wav(data: bytes, comment: str) -> bytes:
+    """`data` with a LIST/INFO chunk naming the job (ISRC), as every result carries."""
     if comment:
         text = comment.encode() + b"\0"
         text += b"\0" * (len(text) % 2)
@@ -144,6 +151,20 @@ def make_wav(seconds: float, frequency: float, comment: str = "", rate: int = 22
         chunk = b"LIST" + struct.pack("<I", len(info)) + info
         data = data[:4] + struct.pack("<I", len(data) - 8 + len(chunk)) + data[8:] + chunk
     return data
+
+
+def echo_wav(sample: bytes | None, seconds: float, comment: str) -> bytes | None:
+    """`sample` (WAV or MP3 bytes) cut or looped to `seconds`, as a tagged 16-bit WAV; None without one."""
+    import numpy as np
+    import soundfile
+
+    if not sample:
+        return None
+    audio, rate = soundfile.read(io.BytesIO(sample), dtype="float32", always_2d=True)
+    audio = np.resize(audio.mean(axis=1), max(1, int(seconds * rate)))
+    buffer = io.BytesIO()
+    soundfile.write(buffer, audio, rate, format="WAV", subtype="PCM_16")
+    return tag_wav(buffer.getvalue(), comment)
 
 
 def wav_to_mp3(wav: bytes) -> bytes:
@@ -414,6 +435,13 @@ class ModelsLabEmulator:
             self.jobs[job_id] = job
         return job
 
+    def _voice_sample(self, body: dict) -> bytes | None:
+        """The sample a job was conditioned on: its base64 data URI, or the base64_to_url file it linked."""
+        init_audio = str(body.get("init_audio") or "")
+        if body.get("base64") is True:
+            return base64.b64decode(init_audio.partition(",")[2])
+        return self.voice_library._served_file(init_audio) if init_audio else None
+
     def _result_url(self, handler, job: Job) -> str:
         host = handler.headers.get("Host") or "%s:%s" % self._server.server_address[:2]
         return f"http://{host}/results/{job.job_id}.wav"
@@ -494,6 +522,8 @@ class ModelsLabEmulator:
             self._stall()
         frequency = 200 + (int(job_id) % 40) * 10
         data = make_wav(job.seconds, frequency, comment=job_id)
+        if self.scenario.echo_voice:
+            data = echo_wav(self._voice_sample(job.body), job.seconds, job_id) or data
         if mode == "result_mp3":  # the API may answer with MP3 bytes behind any link
             data = wav_to_mp3(data)
         if job.delivered_at is None:
