@@ -1,7 +1,7 @@
 """Audio plumbing every other part may use: what a file is, how to decode it, levels, WAV bytes.
 
 Exposes: `sniff` (container detection), `ffmpeg` (the one ffmpeg process), `source` (what an input was),
-`resample`, `level` (loudness, peaks, WAV encode/decode), `data_uri`, `disclosure` (the AI-generated
+`resample`, `level` (loudness, peaks, frame levels, WAV encode/decode), `data_uri`, `disclosure` (the AI-generated
 label every output file carries), and `prepared.PreparedReference`,
 the value that crosses from the reference pipeline to the ModelsLab client, the offline engine and the
 voice library.

@@ -1,4 +1,9 @@
-"""Loudness (ITU-R BS.1770 / EBU R128 LUFS), level matching with a peak ceiling, clipping, WAV bytes.
+"""Loudness (ITU-R BS.1770 / EBU R128 LUFS), level matching with a peak ceiling, clipping, frame levels,
+WAV bytes.
+
+Frame levels (`frame_power`, `frame_levels`) are the one measure behind finding speech in a sample,
+trimming a generated part's silence, the noise and level checks of sample coaching and the offline
+engine's levelling: each was its own copy of the same three lines before.
 
 The K-weighting filter is applied as a zero-phase FFT gain (its magnitude only): loudness is a power
 measure, so the phase does not matter, and it saves scipy and a per-sample Python loop.
@@ -17,6 +22,9 @@ CLIP_LEVEL = 0.98
 """Samples at or above this magnitude sit on the rails of the original recording."""
 CLIP_SHARE = 0.001
 """More than 0.1 % of samples on the rails means audible distortion, not a stray peak."""
+FRAME_S = 0.01
+"""Level frames of 10 ms: short enough to follow syllables and pauses, long enough to hold a voice's
+pitch period."""
 _BLOCK_S, _STEP_S = 0.4, 0.1
 _ABSOLUTE_GATE_LUFS, _RELATIVE_GATE_LU = -70.0, -10.0
 
@@ -107,6 +115,25 @@ def level_to_target(samples: np.ndarray, rate: int) -> tuple[np.ndarray, LevelCh
     gain_db = float(min(gain_db, peak_room_db))
     scaled = (samples * np.float32(10 ** (gain_db / 20))).astype(np.float32)
     return scaled, LevelChange(gain_db, before, before + gain_db, held_back)
+
+
+def frame_length(rate: int, frame_s: float = FRAME_S) -> int:
+    """Samples in one frame of `frame_s` seconds at `rate` (at least 1)."""
+    return max(1, int(rate * frame_s))
+
+
+def frame_power(samples: np.ndarray, frame: int) -> np.ndarray:
+    """Mean square of each whole `frame`-sample frame of mono audio, in float64 (a short tail is left
+    out): the frame's power, 1.0 for a full-scale square wave."""
+    count = len(samples) // frame
+    frames = np.asarray(samples)[: count * frame].reshape(count, frame)
+    return np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / frame
+
+
+def frame_levels(samples: np.ndarray, rate: int, frame_s: float = FRAME_S) -> np.ndarray:
+    """Level of each frame in dBFS (RMS), float32; digital silence is -120."""
+    power = frame_power(samples, frame_length(rate, frame_s))
+    return (10 * np.log10(power + 1e-12)).astype(np.float32)
 
 
 def clipped_share(samples: np.ndarray) -> float:

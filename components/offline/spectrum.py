@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.audio.level import frame_power
+
 GRID_HZ = np.arange(80.0, 7601.0, 25.0)
 """Fixed frequency grid of the long-term spectra (80-7600 Hz)."""
 FIT_BAND = (GRID_HZ >= 150) & (GRID_HZ <= 6000)
@@ -77,11 +79,10 @@ def equalise(x: np.ndarray, sample_rate: int, curve_db: np.ndarray) -> np.ndarra
 
 def normalise(x: np.ndarray, target_db: float) -> np.ndarray:
     """Scale so the RMS of the active 20 ms frames is `target_db` dBFS."""
-    frame = 441
-    usable = len(x) // frame * frame
-    if usable == 0:
+    power = frame_power(x, 441)
+    if len(power) == 0:
         return x
-    rms = np.sqrt(np.mean(x[:usable].reshape(-1, frame) ** 2, axis=1) + 1e-12)
+    rms = np.sqrt(power + 1e-12)
     active = rms[rms > rms.max() * 0.03]
     level = float(np.sqrt(np.mean(active**2))) if len(active) else 0.0
     return x if level < 1e-6 else x * (10 ** (target_db / 20) / level)

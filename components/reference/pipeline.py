@@ -16,6 +16,7 @@ import numpy as np
 
 from components.audio.level import (
     clipped_share,
+    frame_levels,
     level_to_target,
     wav_bytes,
 )
@@ -28,7 +29,6 @@ from components.reference.report import IDEAL_SPEECH, describe, no_speech_error
 from components.reference.speech import (
     NoSpeech,
     detect_speech,
-    frame_levels,
     plan_speech,
 )
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FRAME_S = 0.01
+from components.audio.level import FRAME_S, frame_length
+
 SILENT_DB = -70.0
 """A clip whose loud frames are below this is (near) digital silence."""
 RANGE_DB = 40.0
@@ -65,15 +66,6 @@ class NoSpeech(Exception):
         self.reason = reason
 
 
-def frame_levels(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Level of each 10 ms frame in dBFS (RMS); digital silence is -120."""
-    hop = max(1, int(rate * FRAME_S))
-    n = len(samples) // hop
-    frames = samples[: n * hop].reshape(n, hop)
-    power = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / hop
-    return (10 * np.log10(power + 1e-12)).astype(np.float32)
-
-
 def detect_speech(samples: np.ndarray, rate: int, levels: np.ndarray) -> np.ndarray:
     """Boolean speech mask per frame. Raises NoSpeech for silence, steady noise or a tone."""
     if len(levels) == 0:
@@ -101,7 +93,7 @@ def voiced_share(samples: np.ndarray, rate: int, frames: np.ndarray, count: int 
     win = int(0.04 * rate)
     if win < 8 or len(samples) < win:  # an absurd rate (a forged header) or too little audio to judge
         return 0.0
-    hop = max(1, int(rate * FRAME_S))
+    hop = frame_length(rate)
     picks = frames[np.linspace(0, len(frames) - 1, min(count, len(frames))).astype(int)]
     starts = np.clip(picks * hop - win // 2, 0, max(0, len(samples) - win))
     segs = samples[starts[:, None] + np.arange(win)[None, :]].astype(np.float32)
@@ -158,7 +150,7 @@ def plan_speech(levels: np.ndarray, mask: np.ndarray, rate: int, max_s: float) -
         cut_at_pause = bool(
             (first == 0 or real_gap[first - 1]) and (last == len(starts) - 1 or real_gap[last])
         )
-    hop = max(1, int(rate * FRAME_S))
+    hop = frame_length(rate)
     pieces = _pieces(
         starts[first : last + 1],
         ends[first : last + 1],

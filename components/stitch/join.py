@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from components.audio.level import integrated_loudness, level_to_target
+from components.audio.level import (
+    frame_length,
+    frame_power,
+    integrated_loudness,
+    level_to_target,
+)
 from components.audio.resample import resample
 
-FRAME_S = 0.01
 TRIM_BELOW_PEAK_DB = 40.0
 """Frames this far under the part's loudest frame at its start and end count as silence."""
 TRIM_PAD_S = 0.04
@@ -39,15 +43,14 @@ class PreparedPart:
 
 def trim_silence(samples: np.ndarray, rate: int) -> np.ndarray:
     """The part without the silence before and after its speech (kept: TRIM_PAD_S each side)."""
-    frame = max(1, int(FRAME_S * rate))
-    count = len(samples) // frame
-    if count == 0:
+    frame = frame_length(rate)
+    power = frame_power(samples, frame)
+    if len(power) == 0:
         return samples
-    energy = np.sqrt(np.mean(samples[: count * frame].reshape(count, frame) ** 2, axis=1))
-    loudest = float(energy.max())
+    loudest = float(power.max())
     if loudest <= 0:
         return samples[:0]
-    active = np.flatnonzero(energy >= loudest * 10 ** (-TRIM_BELOW_PEAK_DB / 20))
+    active = np.flatnonzero(power >= loudest * 10 ** (-TRIM_BELOW_PEAK_DB / 10))
     pad = int(TRIM_PAD_S * rate)
     start = max(0, active[0] * frame - pad)
     end = min(len(samples), (active[-1] + 1) * frame + pad)

@@ -14,8 +14,9 @@ run with onnxruntime. It loads lazily, once, behind a lock: importing this packa
 neither onnxruntime nor the model (call `DEFAULT_ENCODER.load()` in a background thread to warm
 it up). Scores are estimates from a speaker encoder, and the wording everywhere says so.
 
-May import: only numpy, onnxruntime (inside functions), the standard library and
-`components.errors`; never the reference, offline, modelslab or ui code, so any of them can use it.
+May import: only numpy, onnxruntime (inside functions), the standard library, `components.errors`
+and `components.audio` (its frame levels); never the reference, offline, modelslab or ui code, so any
+of them can use it.
 """
 
 from components.voice_match.bar import bar_html

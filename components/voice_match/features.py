@@ -15,6 +15,8 @@ from math import ceil, gcd
 
 import numpy as np
 
+from components.audio.level import frame_power
+
 SAMPLE_RATE = 16000
 N_FFT = 512
 WIN_LENGTH = 400
@@ -47,8 +49,8 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
 
     A Kaiser-windowed sinc per output phase. Outputs that share a phase sit `up` apart and read
     input windows `down` apart, so each phase is one strided matrix-vector product: a 10 s clip
-    takes a few ms. It lives here, not in a shared audio module, because this package may import
-    nothing from the rest of the app.
+    takes a few ms. It lives here, not in components.audio.resample, because that one only lowers
+    rates (the reference pipeline never upsamples) and this must also raise 8 kHz audio to 16 kHz.
 
     Args:
         samples: mono float audio.
@@ -166,11 +168,9 @@ _ACTIVE_GATE_DB = 25.0
 def active_level_db(samples: np.ndarray, rate: int) -> float:
     """Mean power of the louder 10 ms frames in dBFS (pauses excluded), or -inf for silence."""
     x = mono(samples)
-    size = max(1, rate // 100)
-    frames = x[: len(x) // size * size].reshape(-1, size)
-    if len(frames) == 0:
+    power = frame_power(x, max(1, rate // 100))
+    if len(power) == 0:
         return float("-inf")
-    power = np.mean(frames.astype(np.float64) ** 2, axis=1)
     loud = np.percentile(power, 95)
     if loud <= 0:
         return float("-inf")

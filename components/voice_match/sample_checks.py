@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from components.audio.level import frame_length, frame_power
 from components.voice_match import features
 
 CLIP_TOLERANCE = 0.001
@@ -94,12 +95,10 @@ def snr_db(x: np.ndarray, rate: int) -> float:
     """Speech-to-background ratio from frame energies: the quiet frames (10th percentile) are the
     background between words, the loud ones (95th) the voice. Clean LibriSpeech: 23-65 dB; with
     white noise 5 dB under the speech: 9-12 dB."""
-    size = max(1, int(NOISE_FRAME_S * rate))
-    frames = x[: len(x) // size * size].reshape(-1, size)
-    if len(frames) < 10:
+    power = frame_power(x, frame_length(rate, NOISE_FRAME_S))
+    if len(power) < 10:
         return float("inf")
-    power = np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-20
-    db = 10 * np.log10(power)
+    db = 10 * np.log10(power + 1e-20)
     return float(np.percentile(db, 95) - np.percentile(db, 10))
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import soundfile
 
+from components.audio.level import frame_power
+
 FRAME_S = 0.01
 GAP_S = 0.15
 """Silence at least this long separates two parts (the shortest natural pause is 0.2 s)."""
@@ -27,8 +29,7 @@ class Segment:
 def segments(path) -> list[Segment]:
     audio, rate = soundfile.read(str(path), dtype="float32")
     frame = int(FRAME_S * rate)
-    count = len(audio) // frame
-    active = np.sqrt(np.mean(audio[: count * frame].reshape(count, frame) ** 2, axis=1)) > 0.005
+    active = frame_power(audio, frame) > 0.005**2
     found, start, quiet = [], None, 0
     for index, on in enumerate(np.append(active, [False] * int(GAP_S / FRAME_S + 1))):
         if on:

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from components.audio.level import integrated_loudness
+from components.audio.level import (
+    frame_length,
+    frame_levels,
+    frame_power,
+    integrated_loudness,
+)
 from components.audio.prepared import PreparedReference
 from components.errors import AudioInputError
 from components.reference.pipeline import MAX_SPEECH_S, MIN_SPEECH_S, prepare
@@ -177,3 +182,15 @@ def test_loudness_meter_matches_the_standard():
     amplitude = 10 ** (-23 / 20) * np.sqrt(2)
     sine = (amplitude * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
     assert abs(integrated_loudness(sine, rate) - (-23.0)) < 0.1
+
+
+def test_frame_levels_are_rms_per_10_ms_frame_in_dbfs():
+    """The one frame measure the reference, stitch, coaching and offline code share."""
+    rate = 16000
+    t = np.arange(rate) / rate
+    tone = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)  # RMS 0.5/sqrt(2): -9.03 dBFS
+    quiet = np.zeros(rate // 2 + 37, np.float32)  # digital silence, plus a tail shorter than a frame
+    levels = frame_levels(np.concatenate([tone, quiet]), rate)
+    assert levels.dtype == np.float32 and len(levels) == 150
+    assert np.allclose(levels[:100], -9.03, atol=0.01) and np.all(levels[100:] == np.float32(-120.0))
+    assert np.allclose(frame_power(tone, frame_length(rate, 0.02)), 0.125, rtol=1e-4)
