@@ -113,3 +113,26 @@ def test_a_script_the_main_voice_does_not_speak_names_whose_lines_the_first_line
     _, details = client.predict(text=text, backend="local", api_name="/clone")
     assert MAIN.search(details) and "on Alice's lines (your own voice speaks none)" in details, details
     assert [name for name, _ in NAMED.findall(details)] == ["Bruno"]
+
+
+def test_a_saved_voice_a_script_names_is_scored_against_its_sample_when_sent_by_id(emulator):
+    """The voice library's path: Cara is saved to the key's ModelsLab account, so her lines go as her
+    voice id with no sample; her voice match still compares them with her saved sample."""
+    from components.clone_service import CloneOutcome
+    from components.library import Library
+
+    emulator.reset(speech_cps=14)
+    with running_app(app_settings(emulator)) as (_, service):
+        saved = service.library.save(
+            str(WOMAN), name="Cara", language="english", consent=True, library=Library(), to_account=True,
+            api_key=VALID_KEY, tier="standard",
+        )
+        outcome = next(item for item in service.run(
+            text="Good morning, Cara.\nCara: Good morning to you. The coffee is ready, and so is the toast.",
+            reference=str(MAN), backend="modelslab", api_key=VALID_KEY, saved_voices=saved.library.to_value(),
+        ) if isinstance(item, CloneOutcome))  # fmt: skip
+    cara = next(r.body for r in emulator.submissions() if r.body["prompt"].startswith("Good morning to you"))
+    assert cara["voice_id"] == "cara" and "init_audio" not in cara
+    # The emulator's tone sounds like nobody: scored (not "not measured"), and low.
+    found = re.search(r"^Voice match \(Cara\): (\d+)% — ", outcome.details, re.MULTILINE)
+    assert found and int(found.group(1)) < 66, outcome.details
