@@ -20,11 +20,13 @@ from components.ui.i18n import DEFAULT_LOCALE, page_i18n
 from components.ui.i18n.localise import MARKER
 
 RETURN_LABELS = {
-    "/clone": (None, "Details"),
+    "/clone": ("Audio", "Details"),
     "/voices": ("Voices",),
     "/save_voice": ("Voice id", "Details"),
 }
-"""Names for the public endpoints' unlabelled returns, in order (None: the component's own label)."""
+"""Names for the public endpoints' returns, in order, as DESIGN.md calls them: `/clone` returns
+`(audio, details)`; the page's long label for the player ("AI-generated voice (synthetic speech; the
+file says so too)") read as `aigenerated_voice_synthetic_speech_the_file_says_so_too` in view_api()."""
 TRANSLATION_TYPE = "translation_metadata"
 
 
@@ -45,7 +47,7 @@ def plain_api_info(info: dict) -> dict:
             for index, returned in enumerate(endpoint.get("returns", [])):
                 label = english(returned.get("label"))
                 given = names[index] if index < len(names) else None
-                returned["label"] = given if given and (not label or label.startswith("value_")) else label
+                returned["label"] = given or label
     return info
 
 
