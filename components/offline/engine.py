@@ -129,7 +129,7 @@ class LocalEngine:
                 )
             try:
                 if self._espeak is None:
-                    self._espeak = Espeak()
+                    self._espeak = Espeak.shared()
                 if self._piper is None:
                     self._piper = PiperJoe()
             except (OSError, RuntimeError, ImportError) as err:

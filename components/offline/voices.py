@@ -97,8 +97,23 @@ class PiperJoe:
 class Espeak:
     """espeak-ng through ctypes: the pip-shipped library first, the system one as a fallback.
 
-    libespeak-ng keeps global state and is not thread-safe, so every call holds one lock.
+    libespeak-ng keeps global state and is not thread-safe, so every call holds one lock. Its
+    state is the process's, not an object's: use `Espeak.shared()`, never a second instance. Two
+    instances each set the library's one synthesis callback; when the later one was freed, the
+    library still called its callback and the process crashed (a segfault in espeak_Synth seen in
+    a full test run, where every test app built its own engine).
     """
+
+    _shared: Espeak | None = None
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> Espeak:
+        """The process's one instance, made on first use (raises what __init__ raises)."""
+        with cls._shared_lock:
+            if cls._shared is None:
+                cls._shared = cls()
+            return cls._shared
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
