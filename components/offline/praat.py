@@ -16,6 +16,11 @@ logger = logging.getLogger(__name__)
 MEDIAN_LIMITS_HZ = (70.0, 300.0)
 """The final pitch median always lands in this range (keeps the voice natural)."""
 PRAAT_LOCK = threading.Lock()  # Praat keeps global state; one call at a time
+SEED = 15
+"""Change gender's overlap-add places unvoiced pulses at random: two calls with the same settings
+differ by ~25 % RMS, enough to flip the closed-loop search's choice between close candidates.
+Seeding Praat before each call makes every render repeatable, and every candidate of a search
+is rendered with the same random numbers, so their scores differ by their settings alone."""
 
 
 def pitch_track(samples: np.ndarray, sample_rate: int, floor: float, ceiling: float) -> np.ndarray:
@@ -37,6 +42,7 @@ def change_gender(x, sample_rate, ratio, target_hz, relative_st, range_factor, d
 
     floor, ceiling = 60.0, 400.0
     with PRAAT_LOCK:
+        parselmouth.praat.run(f"random_initializeWithSeedUnsafelyButPredictably ({SEED})")
         sound = parselmouth.Sound(x, float(sample_rate))
         new_median = float(np.clip(target_hz, *MEDIAN_LIMITS_HZ)) if target_hz > 0 else 0.0
         if not target_hz and abs(relative_st) > 0.05:

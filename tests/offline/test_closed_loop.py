@@ -15,14 +15,27 @@ from tests.voice_match import cases
 
 
 @pytest.fixture(scope="module")
-def setup():
-    engine = LocalEngine(aim=False)
-    female = next(e for e in cases.speakers() if e["sex"] == "F")
-    reference = prepare(cases.VOICES / female["file"], target_rate=24000, max_upload_mb=20)
+def engine():
+    return LocalEngine(aim=False)
+
+
+def _reference_of(engine, sex):
+    entry = next(e for e in cases.speakers() if e["sex"] == sex)
+    reference = prepare(cases.VOICES / entry["file"], target_rate=24000, max_upload_mb=20)
     ref = engine._reference_profile(reference)
     source = engine._source_profile(PiperJoe.key, "english")
     samples, rate = _decode_wav(reference.wav_bytes)
     return engine, ref, matching.plan_match(source, ref), samples, rate
+
+
+@pytest.fixture(scope="module")
+def setup(engine):
+    return _reference_of(engine, "F")
+
+
+@pytest.fixture(scope="module")
+def male(engine):
+    return _reference_of(engine, "M")
 
 
 def test_the_search_keeps_its_clamps_and_never_scores_below_the_open_loop_plan(setup):
@@ -33,7 +46,8 @@ def test_the_search_keeps_its_clamps_and_never_scores_below_the_open_loop_plan(s
     plan = result.plan
     assert closed_loop.RATIO_LIMITS[0] <= plan.formant_ratio <= closed_loop.RATIO_LIMITS[1]
     assert np.max(np.abs(plan.eq_db)) <= closed_loop.EQ_LIMIT_DB
-    assert abs(12 * np.log2(plan.target_median_hz / ref.median_hz)) <= max(map(abs, closed_loop.PITCH_STEPS_ST)) + 1e-6
+    steps = closed_loop.CROSS_REGISTER.pitch_steps_st
+    assert abs(12 * np.log2(plan.target_median_hz / ref.median_hz)) <= max(map(abs, steps)) + 1e-6
     assert result.score >= result.start_score
     assert result.candidates >= 6
 
@@ -63,3 +77,60 @@ def test_without_the_encoder_the_open_loop_plan_is_used(setup):
     engine, ref, base, samples, rate = setup
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
     assert closed_loop.improve(base, excerpt, SAMPLE_RATE, ref, samples, rate, encoder=MissingEncoder()) is base
+
+
+def test_a_male_sample_keeps_the_clamps_and_is_never_pitched_above_its_own_median(male):
+    """Same register as the built-in voice: the loop's encoder rewards a raised pitch that the
+    independent judge does not, so the search only tries a lower one there."""
+    engine, ref, base, samples, rate = male
+    assert abs(base.shift_st) < closed_loop.SAME_REGISTER_ST
+    excerpt = engine._excerpts[(PiperJoe.key, "english")]
+    result = closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, DEFAULT_ENCODER.embed(samples, rate)).run(base)
+    plan = result.plan
+    assert closed_loop.RATIO_LIMITS[0] <= plan.formant_ratio <= closed_loop.RATIO_LIMITS[1]
+    assert np.max(np.abs(plan.eq_db)) <= closed_loop.EQ_LIMIT_DB
+    assert plan.target_median_hz <= max(ref.median_hz, base.target_median_hz) + 1e-6
+    assert result.score >= result.start_score
+
+
+def test_the_formant_ratios_tried_include_the_open_loop_one_and_the_pitch_prior(male):
+    engine, ref, base, samples, rate = male
+    search = closed_loop.PlanSearch(engine._excerpts[(PiperJoe.key, "english")], SAMPLE_RATE, ref, np.ones(256))
+    ratios = search._ratios(base, closed_loop.SAME_REGISTER)
+    prior = (ref.median_hz / base.source_median_hz) ** matching.PRIOR_EXPONENT
+    assert ratios[0] == pytest.approx(base.formant_ratio)
+    assert min(abs(r / prior - 1) for r in ratios) < closed_loop.DISTINCT_RATIO - 1
+    assert all(closed_loop.RATIO_LIMITS[0] <= r <= closed_loop.RATIO_LIMITS[1] for r in ratios)
+    ordered = sorted(ratios)
+    assert all(b / a >= closed_loop.DISTINCT_RATIO for a, b in zip(ordered, ordered[1:]))
+
+
+class StartFavouringEncoder:
+    """Scores the first clip it sees (the open-loop candidate) as the reference itself, every
+    later one as someone else: the search must then keep the open-loop plan."""
+
+    def __init__(self, target):
+        self.target = target
+        self.calls = 0
+
+    def is_available(self):
+        return True
+
+    def embed(self, samples, rate):
+        self.calls += 1
+        if self.calls == 1:
+            return self.target
+        other = np.random.default_rng(self.calls).standard_normal(len(self.target))
+        return other - (other @ self.target) * self.target
+
+
+def test_nothing_scored_below_the_open_loop_plan_is_chosen(male):
+    engine, ref, base, samples, rate = male
+    target = np.zeros(256)
+    target[0] = 1.0
+    encoder = StartFavouringEncoder(target)
+    excerpt = engine._excerpts[(PiperJoe.key, "english")]
+    result = closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, target, encoder=encoder).run(base)
+    assert result.plan is base
+    assert result.score == pytest.approx(1.0)
+    assert encoder.calls == result.candidates > 5
