@@ -20,9 +20,10 @@ one tries 9-13 candidates so it fits ~1.5 s on 2 cores:
 Men (a reference within 8 semitones of the built-in male voice) get a grid of their own: on that
 grid the loop's encoder chose pitches 1.8 st higher than the judge on average, so only the step
 down is tried there (forcing men 1.5 st down instead gained 0.003-0.010 on the 12 speakers but
-lost 0.012-0.017 on the held-out men: not kept). Measured on 10 app starts (each draws its own
-calibration utterance): male gain +0.079 to +0.105, mean about +0.096 (the search before: +0.078
-to +0.092); all speakers +0.150 to +0.167; held out about +0.16. CPU 1.4-1.6 s per new sample.
+lost 0.012-0.017 on the held-out men: not kept). Measured on 11 app starts (each draws its own
+calibration utterance): male gain +0.079 to +0.106, mean about +0.097 (the search before: +0.078
+to +0.092); all speakers +0.150 to +0.167; held out +0.15 to +0.18. Per new sample 1.4-1.6 s of
+CPU, 1.04 s wall at load average 1.3.
 
 The encoder is components.voice_match's d-vector; the benchmark judges with another one
 (resemblyzer), so the search cannot flatter itself. Plans are cached per reference by the engine.
