@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from components.errors import EngineUnavailableError
-from components.offline import closed_loop, matching
+from components.offline import closed_loop, matching, spectrum
 from components.offline.engine import LocalEngine, _decode_wav
 from components.offline.voices import SAMPLE_RATE, PiperJoe
 from components.reference import prepare
@@ -124,13 +124,38 @@ class StartFavouringEncoder:
         return other - (other @ self.target) * self.target
 
 
-def test_nothing_scored_below_the_open_loop_plan_is_chosen(male):
-    engine, ref, base, samples, rate = male
+def _favouring_the_start(engine, ref, base):
     target = np.zeros(256)
     target[0] = 1.0
     encoder = StartFavouringEncoder(target)
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
-    result = closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, target, encoder=encoder).run(base)
+    return closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, target, encoder=encoder).run(base), encoder
+
+
+def test_nothing_scored_below_the_open_loop_plan_is_chosen(setup):
+    """Women (another register): the open-loop plan with its own gentle EQ is the floor."""
+    engine, ref, base, samples, rate = setup
+    assert abs(base.shift_st) >= closed_loop.SAME_REGISTER_ST
+    result, encoder = _favouring_the_start(engine, ref, base)
     assert result.plan is base
+    assert result.score == pytest.approx(1.0)
+    assert encoder.calls == result.candidates > 5
+
+
+def test_for_men_the_open_loop_plan_competes_only_with_a_strong_eq(male):
+    """Men (the built-in voice's register): the app's encoder preferred the open-loop plan's
+    gentle EQ for some men whom the independent judge scored higher with the strong one, so the
+    floor there is the open-loop pitch and formants with the EQ measured on their render at the
+    grid's weakest strength (1.5x), never the gentle 0.5x curve."""
+    engine, ref, base, samples, rate = male
+    result, encoder = _favouring_the_start(engine, ref, base)
+    plan = result.plan
+    assert (plan.formant_ratio, plan.target_median_hz) == (base.formant_ratio, base.target_median_hz)
+    long = engine._excerpts[(PiperJoe.key, "english")][: int(closed_loop.EQ_MEASURE_S * SAMPLE_RATE)]
+    rendered = closed_loop.PlanSearch(long, SAMPLE_RATE, ref, np.ones(256))._changed(base, np.asarray(long, np.float64))
+    strong = closed_loop.envelope_eq(spectrum.ltas(rendered, SAMPLE_RATE), ref.ltas_db,
+                                     min(closed_loop.SAME_REGISTER.eq_strengths)) * base.strength
+    np.testing.assert_allclose(plan.eq_db, strong, atol=1e-6)
+    assert not np.allclose(plan.eq_db, base.eq_db, atol=0.5)
     assert result.score == pytest.approx(1.0)
     assert encoder.calls == result.candidates > 5
