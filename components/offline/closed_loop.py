@@ -23,12 +23,12 @@ one tries 9-13 candidates so it fits ~1.5 s on 2 cores:
 Men (a reference within 8 semitones of the built-in male voice) get a grid of their own: on that
 grid the loop's encoder chose pitches 1.8 st higher than the judge on average, so only the step
 down is tried there (forcing men 1.5 st down instead gained 0.003-0.010 on the 12 speakers but
-lost 0.012-0.017 on the held-out men: not kept). Paired over 5 app starts (each draws its own
-calibration utterance; the same starts judged both ways): male gain +0.104 to +0.111, mean +0.107,
-with the gentle open-loop EQ as the men's floor +0.098 to +0.111, mean +0.105 (never higher on a
-start); women +0.214 to +0.240, mean +0.227 (unchanged); all +0.160 to +0.172, mean +0.166. A
-calibration drawn with half of Piper's noise (noise_scale 0.333, noise_w 0.4) did not narrow the
-men's spread (+0.101 to +0.124) and cost women 0.004: not kept. Per new sample 1.4-1.6 s of CPU,
+lost 0.012-0.017 on the held-out men: not kept). Paired over 8 app starts (each draws its own
+calibration utterance; the same starts judged both ways): male gain +0.094 to +0.125, mean +0.107;
+with the gentle open-loop EQ as the men's floor +0.092 to +0.121, mean +0.106 (higher on one start
+of 8, by 0.001); women +0.214 to +0.240, mean +0.224 (unchanged); all +0.159 to +0.172, mean
++0.165. A calibration drawn with half of Piper's noise (noise_scale 0.333, noise_w 0.4; 5 starts)
+did not narrow the men's spread (+0.101 to +0.124) and cost women 0.004: not kept. Per new sample 1.4-1.6 s of CPU,
 1.04 s wall at load average 1.3.
 
 The encoder is components.voice_match's d-vector; the benchmark judges with another one
