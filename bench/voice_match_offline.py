@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 from bench.local_engine import _word_error_rate  # noqa: E402
 from components.offline import closed_loop, matching  # noqa: E402
 from components.offline import text as text_tools  # noqa: E402
-from components.offline.engine import SENTENCE_PAUSE_S, LocalEngine, _decode_wav  # noqa: E402
+from components.offline.engine import SENTENCE_PAUSE_S, LocalEngine  # noqa: E402
 from components.offline.voices import SAMPLE_RATE, PiperJoe  # noqa: E402
 from components.reference import prepare  # noqa: E402
 from components.voice_match import DEFAULT_ENCODER  # noqa: E402
@@ -97,9 +97,8 @@ def plans(engine: LocalEngine, path: Path):
     ref = engine._reference_profile(reference)
     source = engine._source_profile(PiperJoe.key, "english")
     old = matching.plan_match(source, ref)
-    samples, rate = _decode_wav(reference.wav_bytes)
     started, cpu = time.perf_counter(), time.process_time()
-    new = closed_loop.improve(old, engine._excerpts[(PiperJoe.key, "english")], SAMPLE_RATE, ref, samples, rate)
+    new = closed_loop.improve(old, engine._excerpts[(PiperJoe.key, "english")], SAMPLE_RATE, ref, reference)
     CPU_SECONDS.append(time.process_time() - cpu)
     return old, new, time.perf_counter() - started
 

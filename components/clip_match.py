@@ -6,8 +6,9 @@ reference it was made from, and the file a visitor just recorded or uploaded. It
 into a clone: a clip whose voice cannot be scored still reaches the visitor, with a sentence
 saying why there is no score.
 
-Why the reference embedding is cached by the input's sha256: the same sample is used for many
-clips (and by many visitors), and embedding it is most of the cost of a score.
+The reference's embedding is cached by the encoder, by the input's sha256: the same sample is used
+for many clips (and by many visitors), embedding it is most of the cost of a score, and the offline
+engine's search needs the same embedding first.
 
 A multi-voice script is scored voice by voice (`score_voices`): each voice's own parts against its
 own sample, the main voice first (its line keeps the single clip's form, `Voice match: NN% — ...`),
@@ -19,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +46,6 @@ CLIP_EXCERPT_S = 30.0
 """Only a clip's first 30 s are scored: a long text's clip costs what a 30 s one does."""
 SAMPLE_MAX_S = 600.0
 """Coaching decodes at most this much of an upload (it analyses the first minute)."""
-CACHED_REFERENCES = 64
 ANALYSIS_RATE = 16000
 NO_SAMPLE_LINE = "Voice match: not measured — no voice sample was available to compare."
 UNSCORED_LINE = "Voice match: not measured — the speaker encoder is not available on this server."
@@ -90,8 +89,6 @@ class VoiceMatcher:
 
     def __init__(self, encoder: SpeakerEncoder | None = None):
         self.encoder = encoder or DEFAULT_ENCODER
-        self._embeddings: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
         self._warmup: threading.Thread | None = None
 
     def start_warmup(self) -> None:
@@ -113,18 +110,9 @@ class VoiceMatcher:
             log.exception("speaker encoder warm-up failed; it is retried on first use")
 
     def reference_embedding(self, reference: PreparedReference) -> np.ndarray:
-        """The reference's speaker embedding, computed once per input (cached by sha256)."""
-        with self._lock:
-            cached = self._embeddings.get(reference.sha256)
-            if cached is not None:
-                self._embeddings.move_to_end(reference.sha256)
-                return cached
-        vector = self.encoder.embed(reference.samples(), reference.sample_rate)
-        with self._lock:
-            self._embeddings[reference.sha256] = vector
-            while len(self._embeddings) > CACHED_REFERENCES:
-                self._embeddings.popitem(last=False)
-        return vector
+        """The reference's speaker embedding, computed once per input (the encoder caches it by
+        sha256, shared with the offline engine's search)."""
+        return self.encoder.reference_embedding(reference)
 
     def score(self, clip_path: str | Path, reference: PreparedReference | None) -> ClipMatch:
         """How alike the clip's voice is to the reference's; never raises."""

@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from components.audio.prepared import PreparedReference
 from components.offline import praat, spectrum
 from components.offline.matching import PRIOR_EXPONENT, MatchPlan, VoiceProfile
 from components.offline.praat import MEDIAN_LIMITS_HZ
@@ -208,15 +209,15 @@ class PlanSearch:
         return best
 
 
-def improve(plan: MatchPlan, excerpt: np.ndarray, rate: int, reference: VoiceProfile, samples: np.ndarray,
-            reference_rate: int, *, encoder: SpeakerEncoder | None = None) -> MatchPlan:
+def improve(plan: MatchPlan, excerpt: np.ndarray, rate: int, reference: VoiceProfile, sample: PreparedReference,
+            *, encoder: SpeakerEncoder | None = None) -> MatchPlan:
     """The searched plan, or `plan` itself when the encoder is missing or anything goes wrong
     (matching must never cost a visitor their clip)."""
     encoder = encoder or DEFAULT_ENCODER
     if not encoder.is_available():
         return plan
     try:
-        target = encoder.embed(samples, reference_rate)
+        target = encoder.reference_embedding(sample)  # cached: the clip's voice match reuses it
         result = PlanSearch(excerpt, rate, reference, target, encoder=encoder).run(plan)
     except Exception:  # noqa: BLE001 - fall back to the open-loop plan
         logger.exception("closed-loop voice matching failed; using the open-loop plan")

@@ -259,9 +259,8 @@ class LocalEngine:
                 return self._plans[(sha, key)]
         plan = matching.plan_match(self._source_profile(key, language), ref)
         if plan is not None and self.aim:
-            samples, rate = _decode_wav(reference.wav_bytes)
             excerpt = self._excerpts[(key, language)]
-            plan = closed_loop.improve(plan, excerpt, SAMPLE_RATE, ref, samples, rate)
+            plan = closed_loop.improve(plan, excerpt, SAMPLE_RATE, ref, reference)
         with self._cache_lock:
             _remember(self._plans, (sha, key), plan)
         return plan

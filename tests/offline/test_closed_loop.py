@@ -25,7 +25,7 @@ def _reference_of(engine, sex):
     ref = engine._reference_profile(reference)
     source = engine._source_profile(PiperJoe.key, "english")
     samples, rate = _decode_wav(reference.wav_bytes)
-    return engine, ref, matching.plan_match(source, ref), samples, rate
+    return engine, ref, matching.plan_match(source, ref), samples, rate, reference
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def male(engine):
 
 
 def test_the_search_keeps_its_clamps_and_never_scores_below_the_open_loop_plan(setup):
-    engine, ref, base, samples, rate = setup
+    engine, ref, base, samples, rate, _ = setup
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
     target = DEFAULT_ENCODER.embed(samples, rate)
     result = closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, target).run(base)
@@ -53,9 +53,9 @@ def test_the_search_keeps_its_clamps_and_never_scores_below_the_open_loop_plan(s
 
 
 def test_searched_speech_sounds_more_like_the_reference_to_the_encoder(setup):
-    engine, ref, base, samples, rate = setup
+    engine, ref, base, samples, rate, reference = setup
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
-    searched = closed_loop.improve(base, excerpt, SAMPLE_RATE, ref, samples, rate)
+    searched = closed_loop.improve(base, excerpt, SAMPLE_RATE, ref, reference)
     piper, _ = engine._voices()
     raw = piper.synthesize("My brother bought a small boat last summer, and we sailed it every weekend.")
     target = DEFAULT_ENCODER.embed(samples, rate)
@@ -72,17 +72,20 @@ class MissingEncoder:
     def embed(self, samples, rate):
         raise EngineUnavailableError("missing")
 
+    def reference_embedding(self, reference):
+        raise EngineUnavailableError("missing")
+
 
 def test_without_the_encoder_the_open_loop_plan_is_used(setup):
-    engine, ref, base, samples, rate = setup
+    engine, ref, base, samples, rate, reference = setup
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
-    assert closed_loop.improve(base, excerpt, SAMPLE_RATE, ref, samples, rate, encoder=MissingEncoder()) is base
+    assert closed_loop.improve(base, excerpt, SAMPLE_RATE, ref, reference, encoder=MissingEncoder()) is base
 
 
 def test_a_male_sample_keeps_the_clamps_and_is_never_pitched_above_its_own_median(male):
     """Same register as the built-in voice: the loop's encoder rewards a raised pitch that the
     independent judge does not, so the search only tries a lower one there."""
-    engine, ref, base, samples, rate = male
+    engine, ref, base, samples, rate, _ = male
     assert abs(base.shift_st) < closed_loop.SAME_REGISTER_ST
     excerpt = engine._excerpts[(PiperJoe.key, "english")]
     result = closed_loop.PlanSearch(excerpt, SAMPLE_RATE, ref, DEFAULT_ENCODER.embed(samples, rate)).run(base)
@@ -94,7 +97,7 @@ def test_a_male_sample_keeps_the_clamps_and_is_never_pitched_above_its_own_media
 
 
 def test_the_formant_ratios_tried_include_the_open_loop_one_and_the_pitch_prior(male):
-    engine, ref, base, samples, rate = male
+    engine, ref, base, samples, rate, _ = male
     search = closed_loop.PlanSearch(engine._excerpts[(PiperJoe.key, "english")], SAMPLE_RATE, ref, np.ones(256))
     ratios = search._ratios(base, closed_loop.SAME_REGISTER)
     prior = (ref.median_hz / base.source_median_hz) ** matching.PRIOR_EXPONENT
@@ -134,7 +137,7 @@ def _favouring_the_start(engine, ref, base):
 
 def test_nothing_scored_below_the_open_loop_plan_is_chosen(setup):
     """Women (another register): the open-loop plan with its own gentle EQ is the floor."""
-    engine, ref, base, samples, rate = setup
+    engine, ref, base, samples, rate, _ = setup
     assert abs(base.shift_st) >= closed_loop.SAME_REGISTER_ST
     result, encoder = _favouring_the_start(engine, ref, base)
     assert result.plan is base
@@ -147,7 +150,7 @@ def test_for_men_the_open_loop_plan_competes_only_with_a_strong_eq(male):
     gentle EQ for some men whom the independent judge scored higher with the strong one, so the
     floor there is the open-loop pitch and formants with the EQ measured on their render at the
     grid's weakest strength (1.5x), never the gentle 0.5x curve."""
-    engine, ref, base, samples, rate = male
+    engine, ref, base, samples, rate, _ = male
     result, encoder = _favouring_the_start(engine, ref, base)
     plan = result.plan
     assert (plan.formant_ratio, plan.target_median_hz) == (base.formant_ratio, base.target_median_hz)
