@@ -101,6 +101,9 @@ class Candidate(NamedTuple):
     plan: MatchPlan
     changed: np.ndarray
     """The excerpt rendered with the plan's pitch and formants (before its EQ)."""
+    long_db: np.ndarray | None = None
+    """Long-term spectrum of the longer render, when it was already made (Praat is seeded, so the
+    same plan renders the same again: no second 12 s render for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +178,15 @@ class PlanSearch:
         changed = self._changed(base)
         if grid.gentle_start:
             return Candidate(self._score(changed, base.eq_db), base, changed)
-        long = self._changed(base, self.long) if len(self.long) > len(self.excerpt) else changed
-        eq = envelope_eq(spectrum.ltas(long, self.rate), self.reference.ltas_db, min(grid.eq_strengths))
+        long_db = self._long_db(base, changed)
+        eq = envelope_eq(long_db, self.reference.ltas_db, min(grid.eq_strengths))
         plan = replace(base, eq_db=eq * base.strength)
-        return Candidate(self._score(changed, plan.eq_db), plan, changed)
+        return Candidate(self._score(changed, plan.eq_db), plan, changed, long_db)
+
+    def _long_db(self, plan: MatchPlan, changed: np.ndarray) -> np.ndarray:
+        """Long-term spectrum of the longer excerpt rendered with the plan's pitch and formants."""
+        long = self._changed(plan, self.long) if len(self.long) > len(self.excerpt) else changed
+        return spectrum.ltas(long, self.rate)
 
     def _ratios(self, base: MatchPlan, grid: Grid) -> list[float]:
         """The open-loop ratio first, then the grid's others, clamped, near-duplicates dropped."""
@@ -200,8 +208,7 @@ class PlanSearch:
         only narrowly for some men, whom the judge then scored 0.04-0.07 lower (for men the
         open-loop candidate now carries a 1.5x EQ already)."""
         plan, changed = best.plan, best.changed
-        long = self._changed(plan, self.long) if len(self.long) > len(self.excerpt) else changed
-        rendered_db = spectrum.ltas(long, self.rate)
+        rendered_db = best.long_db if best.long_db is not None else self._long_db(plan, changed)
         for strength in strengths:
             eq = envelope_eq(rendered_db, self.reference.ltas_db, strength) * plan.strength
             best = max(best, Candidate(self._score(changed, eq), replace(plan, eq_db=eq), changed),
